@@ -1,0 +1,102 @@
+#include "store/journal.h"
+
+#include <openssl/sha.h>
+
+#include <charconv>
+
+namespace tandem::store {
+namespace {
+
+constexpr const char* kColumns =
+    "seq, recorded_at, occurred_at, kind, subject, actor, cause, reason, type, source, "
+    "client_id, digest, payload";
+
+JournalEntry RowToEntry(const sql::Stmt& s) {
+  JournalEntry e;
+  e.seq = Seq(s.Int(0));
+  e.recorded_at = FromMicros(s.Int(1));
+  e.occurred_at = FromMicros(s.Int(2));
+  e.kind = s.Text(3);
+  e.subject = s.Int(4);
+  e.actor = s.Text(5);
+  e.cause = Seq(s.Int(6));
+  e.reason = s.Text(7);
+  e.type = s.Text(8);
+  e.source = s.Text(9);
+  e.client_id = s.Text(10);
+  e.digest = s.Text(11);
+  e.payload = s.Text(12);
+  return e;
+}
+
+}  // namespace
+
+std::string ContentDigest(std::string_view text) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), md);
+  return std::string(reinterpret_cast<const char*>(md), 16);
+}
+
+Result<Seq> AppendJournal(sql::Db& db, const JournalEntry& e) {
+  auto& s = db.Cached(
+      "INSERT INTO journal(recorded_at, occurred_at, kind, subject, actor, cause, reason, type, "
+      "source, client_id, digest, payload) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.Bind(1, ToMicros(e.recorded_at)).Bind(2, ToMicros(e.occurred_at)).Bind(3, e.kind);
+  s.BindOptional(4, e.subject).Bind(5, e.actor).BindOptional(6, e.cause.value());
+  s.BindOptional(7, e.reason).BindOptional(8, e.type).BindOptional(9, e.source);
+  s.BindOptional(10, e.client_id);
+  if (e.digest.empty()) s.BindNull(11); else s.BindBlob(11, e.digest);
+  s.BindOptional(12, e.payload);
+  TANDEM_RETURN_IF_ERROR(s.Run());
+  return Seq(db.LastInsertRowId());
+}
+
+std::optional<std::string> FindActivityDigest(sql::Db& db, std::string_view source,
+                                              std::string_view client_id) {
+  auto& s = db.Cached("SELECT digest FROM journal WHERE source = ? AND client_id = ?");
+  s.Bind(1, source).Bind(2, client_id);
+  if (!s.Step()) return std::nullopt;
+  return s.Text(0);
+}
+
+Result<TimelinePage> ReadTimeline(sql::Db& db, int64_t subject, std::string_view cursor,
+                                  int limit) {
+  int64_t before_at = INT64_MAX, before_seq = INT64_MAX;
+  if (!cursor.empty()) {
+    auto dot = cursor.find('.');
+    if (dot == std::string_view::npos ||
+        std::from_chars(cursor.data(), cursor.data() + dot, before_at).ec != std::errc() ||
+        std::from_chars(cursor.data() + dot + 1, cursor.data() + cursor.size(), before_seq).ec !=
+            std::errc()) {
+      return InvalidArgument("malformed cursor", {{"cursor", "not a cursor this API issued"}});
+    }
+  }
+  static const std::string kSql =
+      std::string("SELECT ") + kColumns +
+      " FROM journal WHERE subject = ? AND (occurred_at < ? OR (occurred_at = ? AND seq < ?)) "
+      "ORDER BY occurred_at DESC, seq DESC LIMIT ?";
+  auto& s = db.Cached(kSql.c_str());
+  s.Bind(1, subject).Bind(2, before_at).Bind(3, before_at).Bind(4, before_seq).Bind(5, limit + 1);
+  TimelinePage page;
+  while (s.Step()) page.entries.push_back(RowToEntry(s));
+  TANDEM_RETURN_IF_ERROR(s.status());
+  if (static_cast<int>(page.entries.size()) > limit) {
+    page.entries.pop_back();
+    const auto& last = page.entries.back();
+    page.next_cursor = std::to_string(ToMicros(last.occurred_at)) + "." +
+                       std::to_string(last.seq.value());
+  }
+  return page;
+}
+
+std::vector<JournalEntry> ReadJournal(sql::Db& db, Seq after, int limit) {
+  static const std::string kSql =
+      std::string("SELECT ") + kColumns + " FROM journal WHERE seq > ? ORDER BY seq LIMIT ?";
+  auto& s = db.Cached(kSql.c_str());
+  s.Bind(1, after.value()).Bind(2, limit);
+  std::vector<JournalEntry> out;
+  while (s.Step()) out.push_back(RowToEntry(s));
+  return out;
+}
+
+}  // namespace tandem::store

@@ -1,0 +1,53 @@
+// The append-only journal: every activity and every decision, with who, what, when and why.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/time.h"
+#include "store/db.h"
+
+namespace tandem::store {
+
+// One journal entry (DESIGN.md, "The journal entry"). Everything but payload is immutable;
+// payload holds personal data and is wiped by an erasure (digest still proves the content).
+struct JournalEntry {
+  Seq seq;
+  Timestamp recorded_at{}, occurred_at{};
+  std::string kind;     // activity, person_changed, company_changed, consent_changed, erased, …
+  int64_t subject = 0;  // a person or company id (one id space)
+  std::string actor;    // "user:7", "api", "connector:hubspot", "rule:<id>@v<version>"
+  Seq cause;
+  std::string reason;
+  // Activities only: type, and the idempotency key (source, client_id).
+  std::string type, source, client_id;
+  std::string digest;   // 16 bytes of SHA-256 over the canonical content
+  std::string payload;  // JSON text, or empty once erased
+};
+
+// Appends an entry, assigning its seq. Returns kConflict if (source, client_id) exists.
+Result<Seq> AppendJournal(sql::Db& db, const JournalEntry& e);
+
+// The digest stored for (source, client_id), if that key was seen.
+std::optional<std::string> FindActivityDigest(sql::Db& db, std::string_view source,
+                                              std::string_view client_id);
+
+struct TimelinePage {
+  std::vector<JournalEntry> entries;
+  std::string next_cursor;  // empty on the last page
+};
+
+// A subject's entries, newest first by occurred_at then seq. cursor is from a previous page.
+// kInvalidArgument for a malformed cursor.
+Result<TimelinePage> ReadTimeline(sql::Db& db, int64_t subject, std::string_view cursor,
+                                  int limit);
+
+// Every entry with seq > after, oldest first, at most limit.
+std::vector<JournalEntry> ReadJournal(sql::Db& db, Seq after, int limit);
+
+// 16 bytes of SHA-256 of text.
+std::string ContentDigest(std::string_view text);
+
+}  // namespace tandem::store

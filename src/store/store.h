@@ -1,0 +1,82 @@
+// The store: one SQLite database in WAL mode holding the journal and the current views.
+//
+// Thread-safety: all methods are safe to call from any thread. Writes are serialised on one
+// connection (SQLite allows one writer); reads run concurrently on pooled connections.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/status.h"
+#include "base/time.h"
+#include "store/db.h"
+#include "store/store_lock.h"
+
+namespace tandem::store {
+
+struct StoreOptions {
+  // Who is opening it, written into the lock file ("server http://…", "tandem import").
+  std::string holder = "tandem";
+  // Read-only opens take no lock and never migrate.
+  bool read_only = false;
+  bool synchronous_full = true;
+  int64_t cache_bytes = 256ll << 20;
+};
+
+// What a write transaction sees: the connection, the time of the write, and id allocation.
+class WriteTxn {
+ public:
+  WriteTxn(sql::Db& db, Timestamp now, int64_t& next_id) : db_(db), now_(now), next_id_(next_id) {}
+  sql::Db& db() { return db_; }
+  Timestamp now() const { return now_; }
+  // A new id for a person or company (they share one id space).
+  int64_t NextRecordId() { return next_id_++; }
+
+ private:
+  sql::Db& db_;
+  Timestamp now_;
+  int64_t& next_id_;
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) and migrates the store at path. Fails with
+  // kFailedPrecondition if another process holds it for writing.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, const Clock& clock,
+                                             const StoreOptions& options = {});
+  ~Store();
+
+  // Runs fn in one IMMEDIATE transaction; commits if it returns ok, else rolls back.
+  // When this returns ok, the change is durable.
+  Status Write(const std::function<Status(WriteTxn&)>& fn);
+
+  // Runs fn on a read connection with a consistent snapshot.
+  Status Read(const std::function<Status(sql::Db&)>& fn);
+
+  const std::string& path() const { return path_; }
+  const Clock& clock() const { return clock_; }
+
+ private:
+  Store(std::string path, const Clock& clock, StoreOptions options)
+      : path_(std::move(path)), clock_(clock), options_(std::move(options)) {}
+  Result<std::unique_ptr<sql::Db>> OpenReader();
+
+  std::string path_;
+  const Clock& clock_;
+  StoreOptions options_;
+  std::optional<StoreLock> lock_;
+
+  std::mutex write_mu_;
+  std::unique_ptr<sql::Db> writer_;  // guarded by write_mu_
+  int64_t next_record_id_ = 1;       // guarded by write_mu_
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<sql::Db>> idle_readers_;  // guarded by readers_mu_
+};
+
+}  // namespace tandem::store
