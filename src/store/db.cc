@@ -134,5 +134,9 @@ int64_t Db::Changes() const { return sqlite3_changes64(db_); }
 }  // namespace tandem::sql
 
 namespace tandem::sql {
+void Db::ResetAll() {
+  for (auto& [sql, stmt] : cache_) stmt->Reset();
+}
+
 int64_t Db::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 }  // namespace tandem::sql

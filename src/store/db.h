@@ -70,6 +70,8 @@ class Db {
   Stmt& Cached(const char* sql);
   // A one-off prepared statement.
   Result<std::unique_ptr<Stmt>> Prepare(std::string_view sql);
+  // Resets every cached statement, ending any read they hold open.
+  void ResetAll();
   int64_t Changes() const;
   int64_t LastInsertRowId() const;
   sqlite3* raw() { return db_; }
@@ -85,6 +87,7 @@ template <typename Fn>
 Status InTransaction(Db& db, Fn&& fn) {
   TANDEM_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   Status st = fn();
+  db.ResetAll();
   if (!st.ok()) {
     (void)db.Exec("ROLLBACK");
     return st;

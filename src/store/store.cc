@@ -71,6 +71,7 @@ Status Store::Read(const std::function<Status(sql::Db&)>& fn) {
   }
   TANDEM_RETURN_IF_ERROR(db->Exec("BEGIN"));
   Status st = fn(*db);
+  db->ResetAll();
   (void)db->Exec("COMMIT");
   std::lock_guard lock(readers_mu_);
   idle_readers_.push_back(std::move(db));
