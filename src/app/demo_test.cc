@@ -1,0 +1,5 @@
+#include "app/demo.h"
+
+#include <gtest/gtest.h>
+
+TEST(Demo, Placeholder) { SUCCEED(); }

@@ -1,0 +1,2 @@
+// placeholder: the CSV reader lands here
+#pragma once

@@ -1,0 +1,2 @@
+// placeholder: CSV import lands here
+#pragma once
