@@ -1,0 +1,98 @@
+#include "api/api.h"
+
+#include "api/problem.h"
+#include "base/strings.h"
+#include "store/users.h"
+
+namespace tandem::api {
+namespace {
+
+bool Allowed(Permission p, Role role) {
+  switch (p) {
+    case Permission::kPublic:
+    case Permission::kRead: return true;
+    case Permission::kWrite: return RoleMayWriteRecords(role);
+    case Permission::kConfigure: return RoleMayChangeConfiguration(role);
+    case Permission::kAdmin: return role == Role::kAdmin;
+  }
+  return false;
+}
+
+Result<TokenInfo> Authenticate(store::Store& store, const Request& req, Timestamp now) {
+  std::string auth = req.Header("authorization");
+  if (auth.empty()) {
+    return Status(Code::kUnauthenticated, "no token: send Authorization: Bearer <token>");
+  }
+  if (!StartsWith(AsciiLower(auth.substr(0, 7)), "bearer ")) {
+    return Status(Code::kUnauthenticated, "the Authorization header must be 'Bearer <token>'");
+  }
+  std::string_view secret = Trim(std::string_view(auth).substr(7));
+  Result<TokenInfo> out = Status(Code::kInternal, "unreached");
+  Status st = store.Read([&](sql::Db& db) {
+    out = store::Authenticate(db, secret, now);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+}  // namespace
+
+Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
+    : store_(store), clock_(clock), options_(std::move(options)) {
+  ApiContext ctx{store_, clock_, options_};
+  router_.Add({"GET", "/health", Permission::kPublic, "Liveness and version; no token needed",
+               [this](const Call&) {
+                 return Json(200, "{\"status\":\"ok\",\"version\":\"" + options_.version +
+                                      "\",\"schema\":1}");
+               }});
+  router_.Add({"GET", "/api/v1/openapi.json", Permission::kPublic,
+               "This API's OpenAPI 3.1 document",
+               [this](const Call&) { return Json(200, openapi_); }});
+  AddPeopleRoutes(router_, ctx);
+  AddCompanyRoutes(router_, ctx);
+  AddActivityRoutes(router_, ctx);
+  AddAdminRoutes(router_, ctx);
+  openapi_ = BuildOpenApiDocument(router_, options_.version);
+}
+
+Response Api::Handle(const Request& in) const {
+  try {
+    return Dispatch(in);
+  } catch (const std::exception& e) {
+    return Problem(Internal(std::string("unexpected error: ") + e.what()));
+  }
+}
+
+Response Api::Dispatch(const Request& in) const {
+  Request req = in;
+  auto target = ParseTarget(req.target);
+  if (!target) return Problem(InvalidArgument("malformed percent-encoding in the URL"), 400);
+  req.path = std::move(target->first);
+  req.query = std::move(target->second);
+  std::map<std::string, std::string> params;
+  bool path_known = false;
+  const Route* route = router_.Match(req.method, req.path, params, &path_known);
+  if (!route) {
+    if (path_known) {
+      return Problem(Status(Code::kInvalidArgument,
+                            "method " + req.method + " is not allowed on " + req.path),
+                     405);
+    }
+    return Problem(NotFound("no such endpoint: " + req.path));
+  }
+  Call call{req, std::move(params), {}};
+  if (route->permission != Permission::kPublic) {
+    auto who = Authenticate(store_, req, clock_.Now());
+    if (!who.ok()) return Problem(who.status());
+    if (!Allowed(route->permission, who->role)) {
+      return Problem(Status(Code::kPermissionDenied,
+                            "role " + std::string(RoleName(who->role)) + " may not " +
+                                req.method + " " + route->pattern));
+    }
+    call.caller = std::move(*who);
+  }
+  return route->handler(call);
+}
+
+}  // namespace tandem::api

@@ -1,0 +1,54 @@
+// The HTTP API under /api/v1: authentication, role checks, dispatch to the routes, and
+// problem+json for every error.
+//
+// Thread-safety: Handle() may be called concurrently; the store serialises writes.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/http.h"
+#include "api/router.h"
+#include "base/time.h"
+#include "store/store.h"
+
+namespace tandem::api {
+
+struct ApiOptions {
+  std::string phone_region = "US";
+  std::string version = "0.1.0";
+};
+
+class Api {
+ public:
+  Api(store::Store& store, const Clock& clock, ApiOptions options);
+
+  Response Handle(const Request& request) const;
+  const Router& router() const { return router_; }
+  // The OpenAPI 3.1 document, built from the route table.
+  const std::string& OpenApiDocument() const { return openapi_; }
+
+ private:
+  Response Dispatch(const Request& request) const;
+
+  store::Store& store_;
+  const Clock& clock_;
+  ApiOptions options_;
+  Router router_;
+  std::string openapi_;
+};
+
+// Shared by the route files: what every handler needs.
+struct ApiContext {
+  store::Store& store;
+  const Clock& clock;
+  const ApiOptions& options;
+};
+
+void AddPeopleRoutes(Router& router, const ApiContext& ctx);
+void AddCompanyRoutes(Router& router, const ApiContext& ctx);
+void AddActivityRoutes(Router& router, const ApiContext& ctx);
+void AddAdminRoutes(Router& router, const ApiContext& ctx);
+std::string BuildOpenApiDocument(const Router& router, const std::string& version);
+
+}  // namespace tandem::api

@@ -1,0 +1,149 @@
+// The OpenAPI 3.1 document, generated from the route table so it cannot miss a route.
+#include <nlohmann/json.hpp>
+
+#include "api/api.h"
+#include "base/strings.h"
+
+namespace tandem::api {
+namespace {
+
+using nlohmann::json;
+
+json Ref(const char* name) { return {{"$ref", std::string("#/components/schemas/") + name}}; }
+
+json Schemas() {
+  json str = {{"type", "string"}}, integer = {{"type", "integer"}};
+  json nullable_int = {{"type", json::array({"integer", "null"})}};
+  json strings = {{"type", "array"}, {"items", str}};
+  auto page = [&](const char* item) {
+    return json{{"type", "object"},
+                {"properties", {{"items", {{"type", "array"}, {"items", Ref(item)}}},
+                                {"next_cursor", {{"type", json::array({"string", "null"})}}}}}};
+  };
+  return {
+      {"Problem",
+       {{"type", "object"},
+        {"required", {"type", "title", "status", "detail", "errors"}},
+        {"properties",
+         {{"type", str}, {"title", str}, {"status", integer}, {"detail", str},
+          {"errors", {{"type", "array"},
+                      {"items", {{"type", "object"},
+                                 {"properties", {{"field", str}, {"reason", str}}}}}}}}}}},
+      {"Person",
+       {{"type", "object"},
+        {"properties",
+         {{"id", integer}, {"emails", strings}, {"external_ids", strings},
+          {"phones", {{"type", "array"},
+                      {"items", {{"type", "object"},
+                                 {"properties", {{"e164", str}, {"raw", str}}}}}}},
+          {"first_name", str}, {"last_name", str}, {"job_title", str}, {"country", str},
+          {"company_id", nullable_int}, {"owner", nullable_int},
+          {"stage", {{"type", "string"},
+                     {"enum", {"subscriber", "lead", "mql", "sal", "sql", "opportunity",
+                               "customer", "recycled", "disqualified", "lapsed"}}}},
+          {"consent", {{"type", "object"}}}, {"custom", {{"type", "object"}}},
+          {"created_at", str}, {"updated_at", str}, {"erased", {{"type", "boolean"}}}}}}},
+      {"PersonInput",
+       {{"type", "object"},
+        {"description", "email/emails, phone/phones, external_id/external_ids, first_name, "
+                        "last_name, job_title, country, company_id, owner, custom. stage is "
+                        "refused: it changes only by rules and sales actions."}}},
+      {"Company",
+       {{"type", "object"},
+        {"properties", {{"id", integer}, {"name", str}, {"domain", str}, {"industry", str},
+                        {"size_band", {{"type", "string"},
+                                       {"enum", {"1-10", "11-50", "51-200", "201-1000",
+                                                 "1001-5000", "5000+"}}}},
+                        {"country", str}, {"owner", nullable_int}}}}},
+      {"Activity",
+       {{"type", "object"},
+        {"required", {"id", "type", "occurred_at"}},
+        {"properties", {{"id", str}, {"type", str}, {"source", str}, {"person_id", integer},
+                        {"email", str}, {"external_id", str}, {"occurred_at", str},
+                        {"properties", {{"type", "object"}}}}}}},
+      {"IngestReport",
+       {{"type", "object"},
+        {"properties",
+         {{"accepted", integer}, {"duplicates", integer}, {"people_created", integer},
+          {"rejected", {{"type", "array"},
+                        {"items", {{"type", "object"},
+                                   {"properties", {{"index", integer}, {"code", str},
+                                                   {"reason", str}}}}}}}}}}},
+      {"PersonPage", page("Person")},
+      {"CompanyPage", page("Company")},
+      {"TimelinePage", {{"type", "object"}}},
+  };
+}
+
+// Request and response schemas for the routes that have them.
+void Describe(const std::string& key, json& op) {
+  auto body = [&](json schema) {
+    op["requestBody"] = {{"required", true},
+                         {"content", {{"application/json", {{"schema", schema}}}}}};
+  };
+  auto ok = [&](const char* code, json schema) {
+    op["responses"][code] = {{"description", "success"},
+                             {"content", {{"application/json", {{"schema", schema}}}}}};
+  };
+  if (key == "POST /api/v1/people") body(Ref("PersonInput")), ok("201", Ref("Person"));
+  if (key == "PATCH /api/v1/people/{id}") body(Ref("PersonInput")), ok("200", Ref("Person"));
+  if (key == "GET /api/v1/people/{id}") ok("200", Ref("Person"));
+  if (key == "GET /api/v1/people") ok("200", Ref("PersonPage"));
+  if (key == "GET /api/v1/people/{id}/timeline") ok("200", Ref("TimelinePage"));
+  if (key == "POST /api/v1/companies") body(Ref("Company")), ok("201", Ref("Company"));
+  if (key == "PATCH /api/v1/companies/{id}") body(Ref("Company")), ok("200", Ref("Company"));
+  if (key == "GET /api/v1/companies/{id}") ok("200", Ref("Company"));
+  if (key == "GET /api/v1/companies") ok("200", Ref("CompanyPage"));
+  if (key == "POST /api/v1/activities") {
+    body({{"type", "array"}, {"maxItems", 10000}, {"items", Ref("Activity")}});
+    ok("200", Ref("IngestReport"));
+  }
+}
+
+json Operation(const Route& r) {
+  json op = {{"summary", r.summary},
+             {"operationId", AsciiLower(r.method) + r.pattern},
+             {"responses", json::object()}};
+  json params = json::array();
+  for (auto seg : Split(r.pattern, '/')) {
+    if (seg.size() > 2 && seg.front() == '{') {
+      params.push_back({{"name", std::string(seg.substr(1, seg.size() - 2))},
+                        {"in", "path"},
+                        {"required", true},
+                        {"schema", {{"type", "string"}}}});
+    }
+  }
+  if (!params.empty()) op["parameters"] = params;
+  if (r.permission == Permission::kPublic) op["security"] = json::array();
+  Describe(r.method + " " + r.pattern, op);
+  if (!op["responses"].contains("200") && !op["responses"].contains("201")) {
+    op["responses"]["200"] = {{"description", "success"}};
+  }
+  json problem = {{"content", {{"application/problem+json", {{"schema", Ref("Problem")}}}}}};
+  for (const char* code : {"400", "401", "403", "404", "409", "413", "422"}) {
+    op["responses"][code] = problem;
+    op["responses"][code]["description"] = "a problem (RFC 9457)";
+  }
+  return op;
+}
+
+}  // namespace
+
+std::string BuildOpenApiDocument(const Router& router, const std::string& version) {
+  json paths = json::object();
+  for (const auto& r : router.routes()) paths[r.pattern][AsciiLower(r.method)] = Operation(r);
+  json doc = {
+      {"openapi", "3.1.0"},
+      {"info", {{"title", "Tandem API"}, {"version", version},
+                {"description", "One person record, one lead model and one SLA for marketing "
+                                "and sales. Every call but /health needs a bearer token."}}},
+      {"servers", json::array({{{"url", "/"}}})},
+      {"security", json::array({{{"bearer", json::array()}}})},
+      {"paths", paths},
+      {"components", {{"schemas", Schemas()},
+                      {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+  };
+  return doc.dump();
+}
+
+}  // namespace tandem::api

@@ -1,0 +1,37 @@
+// The `tandem` command line: shared options and the subcommands' registration.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+#include "app/config.h"
+#include "base/time.h"
+#include "store/store.h"
+
+namespace tandem::app {
+
+// Options every subcommand shares, and what they resolve to.
+struct Globals {
+  std::string db;           // --db, else TANDEM_DB, else the config's store path
+  std::string config_path;  // --config, else ./tandem.toml if present
+  std::string url, token;   // --url/--token: act through a running server's API
+  SystemClock clock;
+
+  // The configuration with --db and TANDEM_DB applied. Exits with a message if malformed.
+  Config Resolve() const;
+  // Opens the store for writing. If a server holds it, the error says so and suggests
+  // --url and --token.
+  Result<std::unique_ptr<store::Store>> OpenForWrite(const std::string& who) const;
+  Result<std::unique_ptr<store::Store>> OpenForRead() const;
+};
+
+// Exit codes: 0 ok, 1 the operation failed, 2 bad usage, 3 the store is held by a server.
+int Fail(const Status& st);
+
+void AddServeCommand(CLI::App& app, Globals& g);
+void AddDemoCommand(CLI::App& app, Globals& g);
+void AddTokenCommands(CLI::App& app, Globals& g);
+void AddImportCommand(CLI::App& app, Globals& g);
+
+}  // namespace tandem::app
