@@ -125,11 +125,14 @@ bool PersonExists(sql::Db& db, PersonId id) {
   return s.Step();
 }
 
-// Finds or creates the person an activity names. A rejection is returned as ItemError.
-Result<PersonId> ResolvePerson(store::WriteTxn& txn, const PersonRef& ref,
-                               const IngestOptions& opt, IngestReport& report,
-                               std::optional<ItemError>& err) {
-  sql::Db& db = txn.db();
+// The person an activity names, looked up without changing anything. link_external: the
+// external id is new but the e-mail names a person, who should get the external id.
+struct Lookup {
+  std::optional<PersonId> id;
+  bool link_external = false;
+};
+
+Lookup FindPerson(sql::Db& db, const PersonRef& ref, std::optional<ItemError>& err) {
   std::optional<PersonId> by_email;
   if (!ref.email.empty()) by_email = store::FindPersonByEmail(db, ref.email);
   if (ref.person_id.valid()) {
@@ -140,36 +143,52 @@ Result<PersonId> ResolvePerson(store::WriteTxn& txn, const PersonRef& ref,
       err = ItemError{"person_mismatch", "email " + ref.email + " belongs to person " +
                                              std::to_string(by_email->value())};
     }
-    return ref.person_id;
+    return {ref.person_id, false};
   }
   if (!ref.external_id.empty()) {
-    if (auto id = store::FindPersonByExternalId(db, ref.external_id)) return *id;
-    RecordOptions ro{.actor = opt.actor, .phone_region = opt.phone_region,
-                     .reason = "linked from activity"};
-    if (by_email) {  // link the new external id to the person the e-mail names
-      auto p = store::LoadPerson(db, *by_email);
-      if (!p.ok()) return p.status();
-      auto ids = p->external_ids;
-      ids.push_back(ref.external_id);
-      auto ch = UpdatePerson(txn, *by_email, {.external_ids = ids}, ro);
-      if (!ch.ok()) return ch.status();
-      return *by_email;
-    }
-  } else if (by_email) {
-    return *by_email;
+    if (auto id = store::FindPersonByExternalId(db, ref.external_id)) return {*id, false};
+    return {by_email, by_email.has_value()};
+  }
+  return {by_email, false};
+}
+
+// Creates the person an activity names, or links a new external id to the e-mail's person.
+Result<PersonId> CreateOrLinkPerson(store::WriteTxn& txn, const PersonRef& ref, Lookup found,
+                                    const IngestOptions& opt, IngestReport& report) {
+  RecordOptions ro{.actor = opt.actor, .phone_region = opt.phone_region,
+                   .reason = "linked from activity"};
+  if (found.link_external) {
+    auto p = store::LoadPerson(txn.db(), *found.id);
+    if (!p.ok()) return p.status();
+    auto ids = p->external_ids;
+    ids.push_back(ref.external_id);
+    auto ch = UpdatePerson(txn, *found.id, {.external_ids = ids}, ro);
+    if (!ch.ok()) return ch.status();
+    return *found.id;
   }
   PersonFields f;
   if (!ref.email.empty()) f.emails = std::vector<std::string>{ref.email};
   if (!ref.external_id.empty()) f.external_ids = std::vector<std::string>{ref.external_id};
-  RecordOptions ro{.actor = opt.actor, .phone_region = opt.phone_region,
-                   .reason = "created from activity"};
+  ro.reason = "created from activity";
   auto created = CreatePerson(txn, f, ro);
   if (!created.ok()) return created.status();
   ++report.people_created;
   return created->person.id;
 }
 
+// Counts an item whose key was seen before: a duplicate, or a reuse with other content.
+Status SeenBefore(const std::string& seen_digest, const std::string& digest, size_t index,
+                  IngestReport& report) {
+  if (seen_digest == digest) {
+    ++report.duplicates;
+  } else {
+    report.rejected.push_back({index, "id_reused", "id reused with different content"});
+  }
+  return Status::Ok();
+}
+
 // Stores one item: its person, its journal entry, and any consent it implies.
+// The common case (known person, new key) costs two index probes and one insert.
 Status StoreOne(store::WriteTxn& txn, const PendingActivity& item, const IngestOptions& opt,
                 const std::unordered_set<std::string>& custom, IngestReport& report) {
   const Activity& a = item.activity;
@@ -177,35 +196,39 @@ Status StoreOne(store::WriteTxn& txn, const PendingActivity& item, const IngestO
     report.rejected.push_back({item.index, std::move(code), std::move(reason)});
     return Status::Ok();
   };
-  const ActivityTypeInfo* builtin = FindBuiltinActivityType(a.type);
-  if (!builtin && !custom.contains(a.type)) {
+  if (!FindBuiltinActivityType(a.type) && !custom.contains(a.type)) {
     return reject("unknown_type", "type '" + a.type + "' is not in the activity catalogue");
   }
   std::string digest = store::ContentDigest(CanonicalContent(a));
-  if (auto seen = store::FindActivityDigest(txn.db(), a.source, a.client_id)) {
-    if (*seen == digest) return ++report.duplicates, Status::Ok();
-    return reject("id_reused", "id reused with different content");
-  }
   std::optional<ItemError> err;
-  auto person = ResolvePerson(txn, a.person, opt, report, err);
-  if (!person.ok()) return reject("invalid_item", person.status().ToString());
+  Lookup found = FindPerson(txn.db(), a.person, err);
   if (err) return reject(err->code, err->reason);
-
+  if (!found.id || found.link_external) {
+    // Check the key before creating anyone, so a refused item changes nothing.
+    if (auto seen = store::FindActivityDigest(txn.db(), a.source, a.client_id)) {
+      return SeenBefore(*seen, digest, item.index, report);
+    }
+    auto id = CreateOrLinkPerson(txn, a.person, found, opt, report);
+    if (!id.ok()) return reject("invalid_item", id.status().ToString());
+    found.id = *id;
+  }
   store::JournalEntry e{.recorded_at = txn.now(), .occurred_at = a.occurred_at,
-                        .kind = "activity", .subject = person->value(), .actor = opt.actor,
+                        .kind = "activity", .subject = found.id->value(), .actor = opt.actor,
                         .type = a.type, .source = a.source, .client_id = a.client_id,
                         .digest = digest, .payload = a.properties};
-  auto seq = store::AppendJournal(txn.db(), e);
+  auto seq = store::AppendActivity(txn, e);
   if (!seq.ok()) return seq.status();
-  ++report.accepted;
-  if (a.type == "unsubscribe") {
-    auto p = store::LoadPerson(txn.db(), *person);
-    if (!p.ok()) return p.status();
-    RecordOptions ro{.actor = opt.actor, .reason = "unsubscribe activity"};
-    return SetConsent(txn, *p, "email", {ConsentState::kOptedOut, a.source, a.occurred_at}, ro,
-                      *seq);
+  if (!*seq) {
+    auto seen = store::FindActivityDigest(txn.db(), a.source, a.client_id);
+    return SeenBefore(seen.value_or(""), digest, item.index, report);
   }
-  return Status::Ok();
+  ++report.accepted;
+  if (a.type != "unsubscribe") return Status::Ok();
+  auto p = store::LoadPerson(txn.db(), *found.id);
+  if (!p.ok()) return p.status();
+  RecordOptions ro{.actor = opt.actor, .reason = "unsubscribe activity"};
+  return SetConsent(txn, *p, "email", {ConsentState::kOptedOut, a.source, a.occurred_at}, ro,
+                    **seq);
 }
 
 }  // namespace

@@ -188,7 +188,7 @@ Status Journal(store::WriteTxn& txn, const char* kind, int64_t subject, const Re
   e.reason = opt.reason.empty() ? std::move(reason) : opt.reason;
   e.payload = payload.dump();
   e.digest = store::ContentDigest(e.payload);
-  return store::AppendJournal(txn.db(), e).status();
+  return store::AppendJournal(txn, e).status();
 }
 
 }  // namespace

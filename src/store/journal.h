@@ -8,6 +8,8 @@
 #include "base/ids.h"
 #include "base/time.h"
 #include "store/db.h"
+#include "store/pending_timeline.h"
+#include "store/store.h"
 
 namespace tandem::store {
 
@@ -27,8 +29,13 @@ struct JournalEntry {
   std::string payload;  // JSON text, or empty once erased
 };
 
-// Appends an entry, assigning its seq. Returns kConflict if (source, client_id) exists.
-Result<Seq> AppendJournal(sql::Db& db, const JournalEntry& e);
+// Appends an entry, assigning its seq, and notes its timeline key in txn.
+// Returns kConflict if (source, client_id) exists.
+Result<Seq> AppendJournal(WriteTxn& txn, const JournalEntry& e);
+
+// Appends an activity entry unless its (source, client_id) is already in the journal:
+// nullopt then, and nothing is written.
+Result<std::optional<Seq>> AppendActivity(WriteTxn& txn, const JournalEntry& e);
 
 // The digest stored for (source, client_id), if that key was seen.
 std::optional<std::string> FindActivityDigest(sql::Db& db, std::string_view source,
@@ -39,10 +46,11 @@ struct TimelinePage {
   std::string next_cursor;  // empty on the last page
 };
 
-// A subject's entries, newest first by occurred_at then seq. cursor is from a previous page.
-// kInvalidArgument for a malformed cursor.
-Result<TimelinePage> ReadTimeline(sql::Db& db, int64_t subject, std::string_view cursor,
-                                  int limit);
+// A subject's entries, newest first by occurred_at then seq: the timeline table merged with
+// the store's pending keys. cursor is from a previous page. kInvalidArgument for a malformed
+// cursor.
+Result<TimelinePage> ReadTimeline(sql::Db& db, const PendingTimeline& pending, int64_t subject,
+                                  std::string_view cursor, int limit);
 
 // Every entry with seq > after, oldest first, at most limit.
 std::vector<JournalEntry> ReadJournal(sql::Db& db, Seq after, int limit);

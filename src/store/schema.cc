@@ -69,7 +69,11 @@ CREATE TABLE journal(
   type TEXT, source TEXT, client_id TEXT, digest BLOB, payload TEXT);
 CREATE UNIQUE INDEX journal_idempotency ON journal(source, client_id)
   WHERE client_id IS NOT NULL;
-CREATE INDEX journal_timeline ON journal(subject, occurred_at);
+-- Each subject's entries by time. Written in sorted bulk from store/pending_timeline.h;
+-- meta 'timeline_indexed_seq' is the journal seq up to which it is complete.
+CREATE TABLE timeline(
+  subject INTEGER NOT NULL, occurred_at INTEGER NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY(subject, occurred_at, seq)) WITHOUT ROWID;
 )sql",
 };
 

@@ -5,6 +5,9 @@
 #include "store/schema.h"
 
 namespace tandem::store {
+namespace {
+constexpr size_t kTimelineFlushAt = 200'000;
+}  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Clock& clock,
                                            const StoreOptions& options) {
@@ -35,10 +38,60 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Clock&
       "COALESCE((SELECT MAX(id) FROM companies), 0))");
   if (max_id.Step()) s->next_record_id_ = max_id.Int(0) + 1;
   max_id.Reset();
+  TANDEM_RETURN_IF_ERROR(s->LoadPendingTimeline());
   return s;
 }
 
-Store::~Store() = default;
+namespace {
+
+int64_t IndexedUpTo(sql::Db& db) {
+  auto& s = db.Cached("SELECT value FROM meta WHERE key = 'timeline_indexed_seq'");
+  return s.Step() ? std::stoll(s.Text(0)) : 0;
+}
+
+}  // namespace
+
+Status Store::LoadPendingTimeline() {
+  auto& s = writer_->Cached(
+      "SELECT subject, occurred_at, seq FROM journal WHERE seq > ? AND subject IS NOT NULL");
+  s.Bind(1, IndexedUpTo(*writer_));
+  std::vector<TimelineKey> keys;
+  while (s.Step()) keys.push_back({s.Int(0), s.Int(1), s.Int(2)});
+  TANDEM_RETURN_IF_ERROR(s.status());
+  writer_->ResetAll();
+  pending_timeline_.Add(keys);
+  return Status::Ok();
+}
+
+Status Store::FlushTimeline() {
+  if (!writer_) return Status::Ok();
+  std::lock_guard lock(write_mu_);
+  return FlushTimelineLocked();
+}
+
+Status Store::FlushTimelineLocked() {
+  std::vector<TimelineKey> keys = pending_timeline_.SortedCopy();
+  if (keys.empty()) return Status::Ok();
+  int64_t upto = 0;
+  Status st = sql::InTransaction(*writer_, [&] {
+    auto& ins = writer_->Cached("INSERT OR IGNORE INTO timeline VALUES(?,?,?)");
+    for (const auto& k : keys) {
+      ins.Bind(1, k.subject).Bind(2, k.occurred_at).Bind(3, k.seq);
+      TANDEM_RETURN_IF_ERROR(ins.Run());
+      upto = std::max(upto, k.seq);
+    }
+    return writer_->Cached("INSERT INTO meta VALUES('timeline_indexed_seq', ?) "
+                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .Bind(1, std::to_string(upto))
+        .Run();
+  });
+  if (st.ok()) pending_timeline_.DropUpTo(upto);
+  return st;
+}
+
+Store::~Store() {
+  if (writer_) (void)FlushTimeline();  // spares the next open a journal scan
+}
 
 Status Store::Write(const std::function<Status(WriteTxn&)>& fn) {
   if (!writer_) return FailedPrecondition("store " + path_ + " is open read-only");
@@ -46,7 +99,14 @@ Status Store::Write(const std::function<Status(WriteTxn&)>& fn) {
   int64_t next = next_record_id_;
   WriteTxn txn(*writer_, clock_.Now(), next);
   Status st = sql::InTransaction(*writer_, [&] { return fn(txn); });
-  if (st.ok()) next_record_id_ = next;
+  if (!st.ok()) return st;
+  next_record_id_ = next;
+  pending_timeline_.Add(txn.timeline_keys());
+  if (pending_timeline_.size() >= kTimelineFlushAt) {
+    // The change above is committed; a failed flush only delays the timeline table, and
+    // readers still see the keys through pending_timeline_.
+    (void)FlushTimelineLocked();
+  }
   return st;
 }
 

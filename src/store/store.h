@@ -15,6 +15,7 @@
 #include "base/status.h"
 #include "base/time.h"
 #include "store/db.h"
+#include "store/pending_timeline.h"
 #include "store/store_lock.h"
 
 namespace tandem::store {
@@ -36,11 +37,15 @@ class WriteTxn {
   Timestamp now() const { return now_; }
   // A new id for a person or company (they share one id space).
   int64_t NextRecordId() { return next_id_++; }
+  // Records a journal entry's timeline key; it becomes visible to readers at commit.
+  void NoteTimeline(const TimelineKey& key) { timeline_.push_back(key); }
+  const std::vector<TimelineKey>& timeline_keys() const { return timeline_; }
 
  private:
   sql::Db& db_;
   Timestamp now_;
   int64_t& next_id_;
+  std::vector<TimelineKey> timeline_;
 };
 
 class Store {
@@ -58,6 +63,11 @@ class Store {
   // Runs fn on a read connection with a consistent snapshot.
   Status Read(const std::function<Status(sql::Db&)>& fn);
 
+  // Timeline keys not yet in the timeline table; readers merge them in (journal.h).
+  const PendingTimeline& pending_timeline() const { return pending_timeline_; }
+  // Writes every pending timeline key into the timeline table now.
+  Status FlushTimeline();
+
   const std::string& path() const { return path_; }
   const Clock& clock() const { return clock_; }
 
@@ -65,6 +75,8 @@ class Store {
   Store(std::string path, const Clock& clock, StoreOptions options)
       : path_(std::move(path)), clock_(clock), options_(std::move(options)) {}
   Result<std::unique_ptr<sql::Db>> OpenReader();
+  Status LoadPendingTimeline();
+  Status FlushTimelineLocked();  // REQUIRES: write_mu_ held
 
   std::string path_;
   const Clock& clock_;
@@ -74,6 +86,7 @@ class Store {
   std::mutex write_mu_;
   std::unique_ptr<sql::Db> writer_;  // guarded by write_mu_
   int64_t next_record_id_ = 1;       // guarded by write_mu_
+  PendingTimeline pending_timeline_;
 
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<sql::Db>> idle_readers_;  // guarded by readers_mu_

@@ -87,24 +87,57 @@ TEST_F(StoreTest, JournalRejectsReusedIdempotencyKeyAndPagesTimeline) {
     JournalEntry e{.occurred_at = clock_.Now() + std::chrono::minutes(i), .kind = "activity",
                    .subject = 9, .actor = "api", .type = "page_view", .source = "web",
                    .client_id = "a" + std::to_string(i), .digest = ContentDigest("x")};
-    ASSERT_TRUE(store_->Write([&](WriteTxn& t) { return AppendJournal(t.db(), e).status(); })
+    ASSERT_TRUE(store_->Write([&](WriteTxn& t) { return AppendJournal(t, e).status(); })
                     .ok());
   }
   JournalEntry dup{.kind = "activity", .subject = 9, .actor = "api", .source = "web",
                    .client_id = "a1"};
-  Status st = store_->Write([&](WriteTxn& t) { return AppendJournal(t.db(), dup).status(); });
+  Status st = store_->Write([&](WriteTxn& t) { return AppendJournal(t, dup).status(); });
   EXPECT_EQ(st.code(), Code::kConflict);
   (void)store_->Read([&](sql::Db& db) {
-    auto p1 = ReadTimeline(db, 9, "", 3);
+    auto p1 = ReadTimeline(db, store_->pending_timeline(), 9, "", 3);
     EXPECT_EQ(p1->entries.size(), 3u);
     EXPECT_EQ(p1->entries[0].client_id, "a4");
-    auto p2 = ReadTimeline(db, 9, p1->next_cursor, 3);
+    auto p2 = ReadTimeline(db, store_->pending_timeline(), 9, p1->next_cursor, 3);
     EXPECT_EQ(p2->entries.size(), 2u);
     EXPECT_EQ(p2->entries[1].client_id, "a0");
     EXPECT_TRUE(p2->next_cursor.empty());
-    EXPECT_FALSE(ReadTimeline(db, 9, "garbage", 3).ok());
+    EXPECT_FALSE(ReadTimeline(db, store_->pending_timeline(), 9, "garbage", 3).ok());
     return Status::Ok();
   });
+}
+
+TEST_F(StoreTest, TimelineMergesFlushedAndPendingKeysAcrossReopen) {
+  auto append = [&](int i) {
+    JournalEntry e{.occurred_at = clock_.Now() + std::chrono::minutes(i), .kind = "activity",
+                   .subject = 5, .actor = "api", .type = "page_view", .source = "web",
+                   .client_id = "t" + std::to_string(i)};
+    ASSERT_TRUE(store_->Write([&](WriteTxn& t) { return AppendJournal(t, e).status(); }).ok());
+  };
+  auto read_all = [&] {
+    std::vector<std::string> ids;
+    (void)store_->Read([&](sql::Db& db) {
+      std::string cursor;
+      do {
+        auto page = ReadTimeline(db, store_->pending_timeline(), 5, cursor, 2);
+        EXPECT_TRUE(page.ok());
+        for (const auto& e : page->entries) ids.push_back(e.client_id);
+        cursor = page->next_cursor;
+      } while (!cursor.empty());
+      return Status::Ok();
+    });
+    return ids;
+  };
+  for (int i : {0, 2, 4}) append(i);
+  ASSERT_TRUE(store_->FlushTimeline().ok());
+  EXPECT_EQ(store_->pending_timeline().size(), 0u);
+  for (int i : {1, 3, 5}) append(i);  // pending, interleaved in time with the flushed ones
+  std::vector<std::string> expected{"t5", "t4", "t3", "t2", "t1", "t0"};
+  EXPECT_EQ(read_all(), expected);
+  // Reopening reads the same, whatever was flushed on close.
+  store_.reset();
+  store_ = std::move(*Store::Open(path_, clock_));
+  EXPECT_EQ(read_all(), expected);
 }
 
 TEST_F(StoreTest, TokensAreHashedRevocableAndExpire) {
