@@ -53,6 +53,7 @@ Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
   AddCompanyRoutes(router_, ctx);
   AddActivityRoutes(router_, ctx);
   AddAdminRoutes(router_, ctx);
+  AddImportRoutes(router_, ctx);
   openapi_ = BuildOpenApiDocument(router_, options_.version);
 }
 

@@ -49,6 +49,7 @@ void AddPeopleRoutes(Router& router, const ApiContext& ctx);
 void AddCompanyRoutes(Router& router, const ApiContext& ctx);
 void AddActivityRoutes(Router& router, const ApiContext& ctx);
 void AddAdminRoutes(Router& router, const ApiContext& ctx);
+void AddImportRoutes(Router& router, const ApiContext& ctx);
 std::string BuildOpenApiDocument(const Router& router, const std::string& version);
 
 }  // namespace tandem::api
