@@ -139,7 +139,7 @@ Response Timeline(const ApiContext& ctx, const Call& c) {
   std::string next;
   Status st = ctx.store.Read([&](sql::Db& db) {
     TANDEM_RETURN_IF_ERROR(store::LoadPerson(db, PersonId(*id)).status());
-    auto tl = store::ReadTimeline(db, *id, cursor, page->limit);
+    auto tl = store::ReadTimeline(db, ctx.store.pending_timeline(), *id, cursor, page->limit);
     if (!tl.ok()) return tl.status();
     for (const auto& e : tl->entries) items.push_back(JournalEntryToJson(e));
     next = tl->next_cursor;
