@@ -1,6 +1,6 @@
 #include "store/journal.h"
 
-#include <openssl/sha.h>
+#include "store/sha256.h"
 
 #include <algorithm>
 #include <charconv>
@@ -32,11 +32,7 @@ JournalEntry RowToEntry(const sql::Stmt& s) {
 
 }  // namespace
 
-std::string ContentDigest(std::string_view text) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), md);
-  return std::string(reinterpret_cast<const char*>(md), 16);
-}
+std::string ContentDigest(std::string_view text) { return Sha256(text).substr(0, 16); }
 
 namespace {
 

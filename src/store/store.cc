@@ -93,21 +93,60 @@ Store::~Store() {
   if (writer_) (void)FlushTimeline();  // spares the next open a journal scan
 }
 
+// Group commit: every writer queues its work, then waits for the write lock. Whoever gets
+// the lock runs everything queued so far in one transaction, each piece of work in its own
+// savepoint, and commits once; a writer whose work was done by another finds it done when it
+// gets the lock. Concurrent requests thus share one commit (and one fsync).
 Status Store::Write(const std::function<Status(WriteTxn&)>& fn) {
   if (!writer_) return FailedPrecondition("store " + path_ + " is open read-only");
+  QueuedWrite mine{&fn};
+  {
+    std::lock_guard q(queue_mu_);
+    queue_.push_back(&mine);
+  }
   std::lock_guard lock(write_mu_);
+  std::vector<QueuedWrite*> group;
+  {
+    std::lock_guard q(queue_mu_);
+    if (mine.done) return mine.status;
+    group.swap(queue_);
+  }
+  RunGroup(group);
+  return mine.status;
+}
+
+void Store::RunGroup(const std::vector<QueuedWrite*>& group) {
   int64_t next = next_record_id_;
-  WriteTxn txn(*writer_, clock_.Now(), next);
-  Status st = sql::InTransaction(*writer_, [&] { return fn(txn); });
-  if (!st.ok()) return st;
+  Timestamp now = clock_.Now();
+  std::vector<std::unique_ptr<WriteTxn>> txns;
+  Status st = sql::InTransaction(*writer_, [&] {
+    for (QueuedWrite* w : group) {
+      TANDEM_RETURN_IF_ERROR(writer_->Exec("SAVEPOINT w"));
+      auto txn = std::make_unique<WriteTxn>(*writer_, now, next);
+      w->status = (*w->fn)(*txn);
+      writer_->ResetAll();
+      if (!w->status.ok()) {
+        TANDEM_RETURN_IF_ERROR(writer_->Exec("ROLLBACK TO w"));
+      } else {
+        txns.push_back(std::move(txn));
+      }
+      TANDEM_RETURN_IF_ERROR(writer_->Exec("RELEASE w"));
+    }
+    return Status::Ok();
+  });
+  std::lock_guard q(queue_mu_);
+  for (QueuedWrite* w : group) {
+    if (!st.ok()) w->status = st;
+    w->done = true;
+  }
+  if (!st.ok()) return;
   next_record_id_ = next;
-  pending_timeline_.Add(txn.timeline_keys());
+  for (const auto& txn : txns) pending_timeline_.Add(txn->timeline_keys());
   if (pending_timeline_.size() >= kTimelineFlushAt) {
-    // The change above is committed; a failed flush only delays the timeline table, and
-    // readers still see the keys through pending_timeline_.
+    // The group is committed; a failed flush only delays the timeline table, and readers
+    // still see the keys through pending_timeline_.
     (void)FlushTimelineLocked();
   }
-  return st;
 }
 
 Result<std::unique_ptr<sql::Db>> Store::OpenReader() {

@@ -56,8 +56,9 @@ class Store {
                                              const StoreOptions& options = {});
   ~Store();
 
-  // Runs fn in one IMMEDIATE transaction; commits if it returns ok, else rolls back.
-  // When this returns ok, the change is durable.
+  // Runs fn in a transaction: commits its changes if it returns ok, else rolls them back.
+  // When this returns ok, the change is durable. Concurrent calls may share one commit
+  // (group commit); each fn still sees only its own effects undone on failure.
   Status Write(const std::function<Status(WriteTxn&)>& fn);
 
   // Runs fn on a read connection with a consistent snapshot.
@@ -75,6 +76,13 @@ class Store {
   Store(std::string path, const Clock& clock, StoreOptions options)
       : path_(std::move(path)), clock_(clock), options_(std::move(options)) {}
   Result<std::unique_ptr<sql::Db>> OpenReader();
+  struct QueuedWrite {
+    const std::function<Status(WriteTxn&)>* fn;
+    Status status;
+    bool done = false;  // guarded by queue_mu_
+  };
+  // Runs a group of queued writes in one transaction. REQUIRES: write_mu_ held.
+  void RunGroup(const std::vector<QueuedWrite*>& group);
   Status LoadPendingTimeline();
   Status FlushTimelineLocked();  // REQUIRES: write_mu_ held
 
@@ -87,6 +95,9 @@ class Store {
   std::unique_ptr<sql::Db> writer_;  // guarded by write_mu_
   int64_t next_record_id_ = 1;       // guarded by write_mu_
   PendingTimeline pending_timeline_;
+
+  std::mutex queue_mu_;
+  std::vector<QueuedWrite*> queue_;  // guarded by queue_mu_; writes waiting for a leader
 
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<sql::Db>> idle_readers_;  // guarded by readers_mu_

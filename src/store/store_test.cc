@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "store/journal.h"
 #include "store/people.h"
@@ -78,6 +79,32 @@ TEST_F(StoreTest, FailedWriteLeavesNothingBehind) {
   (void)store_->Read([&](sql::Db& db) {
     EXPECT_FALSE(FindPersonByEmail(db, "x@example.com"));
     EXPECT_EQ(CountPeople(db), 0);
+    return Status::Ok();
+  });
+}
+
+TEST_F(StoreTest, ConcurrentWritesCommitTogetherButFailAlone) {
+  std::vector<std::thread> threads;
+  std::vector<Status> results(16);
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = store_->Write([&](WriteTxn& t) {
+        Person p;
+        p.emails = {"w" + std::to_string(i) + "@example.com"};
+        TANDEM_RETURN_IF_ERROR(InsertPerson(t, p));
+        if (i % 5 == 0) return InvalidArgument("writer " + std::to_string(i) + " gives up");
+        return Status::Ok();
+      });
+    });
+  }
+  for (auto& t : threads) t.join();
+  (void)store_->Read([&](sql::Db& db) {
+    for (int i = 0; i < 16; ++i) {
+      bool stored = FindPersonByEmail(db, "w" + std::to_string(i) + "@example.com").has_value();
+      EXPECT_EQ(results[i].ok(), i % 5 != 0) << i;
+      EXPECT_EQ(stored, i % 5 != 0) << i;
+    }
+    EXPECT_EQ(CountPeople(db), 12);
     return Status::Ok();
   });
 }

@@ -2,9 +2,10 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <nlohmann/json.hpp>
+
+#include "store/sha256.h"
 
 namespace tandem::store {
 namespace {
@@ -22,11 +23,7 @@ User RowToUser(const sql::Stmt& s) {
   return u;
 }
 
-std::string HashSecret(std::string_view secret) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), md);
-  return std::string(reinterpret_cast<const char*>(md), sizeof md);
-}
+std::string HashSecret(std::string_view secret) { return Sha256(secret); }
 
 std::string RandomSecret() {
   unsigned char raw[32];
