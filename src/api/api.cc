@@ -36,6 +36,20 @@ Result<TokenInfo> Authenticate(store::Store& store, const Request& req, Timestam
   return out;
 }
 
+constexpr const char* kIndexPage = R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Tandem</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:44rem;margin:3rem auto;padding:0 1rem}
+code{background:#f3f3f3;padding:0 .3em}</style></head>
+<body><h1>Tandem</h1>
+<p>One person record, one lead model and one SLA for marketing and sales.</p>
+<ul>
+<li>API: <code>/api/v1</code>, every call with <code>Authorization: Bearer &lt;token&gt;</code>
+(<code>make run</code> keeps an admin token in <code>var/admin.token</code>).</li>
+<li>The API document: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1).</li>
+<li>Liveness: <a href="/health">/health</a>.</li>
+</ul></body></html>
+)";
+
 }  // namespace
 
 Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
@@ -49,6 +63,13 @@ Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
   router_.Add({"GET", "/api/v1/openapi.json", Permission::kPublic,
                "This API's OpenAPI 3.1 document",
                [this](const Call&) { return Json(200, openapi_); }});
+  router_.Add({"GET", "/", Permission::kPublic, "A page that points to the API and its document",
+               [](const Call&) {
+                 Response r;
+                 r.content_type = "text/html; charset=utf-8";
+                 r.body = kIndexPage;
+                 return r;
+               }});
   AddPeopleRoutes(router_, ctx);
   AddCompanyRoutes(router_, ctx);
   AddActivityRoutes(router_, ctx);
