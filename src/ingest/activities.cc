@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 #include "domain/activity_type.h"
@@ -285,23 +287,32 @@ Result<ParsedBatch> ParseActivities(std::string_view body, Timestamp now,
   return out;
 }
 
-Result<IngestReport> StoreActivities(store::Store& store, std::vector<PendingActivity> items,
+Result<IngestReport> StoreActivities(store::WriteTxn& txn, std::vector<PendingActivity> items,
                                      std::vector<ItemRejection> rejected,
                                      const IngestOptions& opt) {
   IngestReport report;
-  Status st = store.Write([&](store::WriteTxn& txn) {
-    report = IngestReport{};
-    report.rejected = rejected;
-    auto custom = CustomTypes(txn.db());
-    for (const auto& item : items) {
-      TANDEM_RETURN_IF_ERROR(StoreOne(txn, item, opt, custom, report));
-    }
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
+  report.rejected = std::move(rejected);
+  auto custom = CustomTypes(txn.db());
+  for (const auto& item : items) {
+    TANDEM_RETURN_IF_ERROR(StoreOne(txn, item, opt, custom, report));
+  }
   std::sort(report.rejected.begin(), report.rejected.end(),
             [](const auto& a, const auto& b) { return a.index < b.index; });
   return report;
+}
+
+Result<IngestReport> StoreActivities(store::Store& store, std::vector<PendingActivity> items,
+                                     std::vector<ItemRejection> rejected,
+                                     const IngestOptions& opt) {
+  std::optional<IngestReport> report;
+  Status st = store.Write([&](store::WriteTxn& txn) {
+    auto r = StoreActivities(txn, std::move(items), std::move(rejected), opt);
+    if (!r.ok()) return r.status();
+    report = std::move(*r);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return std::move(*report);
 }
 
 }  // namespace tandem::ingest

@@ -55,8 +55,19 @@ struct ParsedBatch {
 Result<ParsedBatch> ParseActivities(std::string_view body, Timestamp now,
                                     const IngestOptions& opt);
 
-// Stores the items in one transaction: a duplicate key with the same content counts as a
-// duplicate, with other content as a rejection (id_reused). Returns once durable.
+// Stores the items inside the caller's transaction, with the people they create and the
+// consent they change: a duplicate key with the same content counts as a duplicate, with
+// other content as a rejection (id_reused); a type not in the catalogue, a person_id that
+// names nobody, or a person_id and email naming different people are rejected too
+// (unknown_type, unknown_person, person_mismatch). The report's rejections are `rejected`
+// plus these, in index order. Nothing is visible until the caller commits, and a transaction
+// rolled back (a dry run) leaves nothing behind. A non-ok status is the store's; the caller
+// must then roll back, as the items may be partly written.
+Result<IngestReport> StoreActivities(store::WriteTxn& txn, std::vector<PendingActivity> items,
+                                     std::vector<ItemRejection> rejected,
+                                     const IngestOptions& opt);
+
+// As above, in one transaction of its own. Returns once durable.
 Result<IngestReport> StoreActivities(store::Store& store, std::vector<PendingActivity> items,
                                      std::vector<ItemRejection> rejected,
                                      const IngestOptions& opt);

@@ -114,6 +114,41 @@ TEST_F(ActivitiesTest, PersonIdAndEmailThatDisagreeAreRejected) {
   EXPECT_EQ(r.rejected[0].code, "person_mismatch");
 }
 
+// The caller's transaction decides: what StoreActivities reports inside a transaction that
+// is then rolled back (a dry run) is left nowhere, not in the journal, people or timeline.
+TEST_F(ActivitiesTest, StoringInsideARolledBackTransactionLeavesNothing) {
+  Post(kTwo);
+  int64_t activities = JournalCount("activity");
+  size_t pending = store_->pending_timeline().size();
+  // The second item names ana by id and, by e-mail, the person the first one creates.
+  constexpr const char* kBody = R"([
+    {"id":"n1","type":"unsubscribe","email":"new@example.com","occurred_at":"2026-11-02T09:00:00Z"},
+    {"id":"m","type":"page_view","person_id":1,"email":"new@example.com",
+     "occurred_at":"2026-11-02T09:00:00Z"}
+  ])";
+  auto parsed = ParseActivities(kBody, clock_.Now(), {});
+  ASSERT_TRUE(parsed.ok());
+  IngestReport report;
+  Status st = store_->Write([&](store::WriteTxn& txn) {
+    auto r = StoreActivities(txn, parsed->items, parsed->rejected, {});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (r.ok()) report = *r;
+    return FailedPrecondition("roll back");
+  });
+  EXPECT_EQ(st.code(), Code::kFailedPrecondition);
+  EXPECT_EQ(report.accepted, 1);
+  EXPECT_EQ(report.people_created, 1);
+  ASSERT_EQ(report.rejected.size(), 1u);
+  EXPECT_EQ(report.rejected[0].code, "person_mismatch");
+  EXPECT_EQ(JournalCount("activity"), activities);
+  EXPECT_EQ(JournalCount("consent_changed"), 0);
+  EXPECT_EQ(store_->pending_timeline().size(), pending);
+  (void)store_->Read([&](sql::Db& db) {
+    EXPECT_FALSE(store::FindPersonByEmail(db, "new@example.com"));
+    return Status::Ok();
+  });
+}
+
 TEST_F(ActivitiesTest, UnsubscribeOptsTheEmailChannelOut) {
   Post(R"([{"id":"u","type":"unsubscribe","email":"ana@example.com",
             "occurred_at":"2026-11-02T09:00:00Z","source":"esp"}])");

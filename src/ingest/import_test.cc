@@ -1,14 +1,15 @@
+// CSV import of people: matching, updating, rejected rows and the rejected file, warnings,
+// batches, dry runs and --map. Companies, activities and file-level errors are in
+// import_other_test.cc.
 #include "ingest/import.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
-#include "store/journal.h"
+#include "ingest/import_test_fixture.h"
 #include "store/people.h"
 #include "store/users.h"
 
@@ -16,70 +17,6 @@ namespace tandem::ingest {
 namespace {
 
 namespace fs = std::filesystem;
-
-class ImportTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tandem-import-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store_ = std::move(*store::Store::Open((dir_ / "t.db").string(), clock_));
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  std::string File(const std::string& name, const std::string& text) {
-    std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-
-  ImportReport Import(ImportKind kind, const std::string& path, ImportOptions opt = {}) {
-    auto r = ImportCsv(*store_, kind, path, opt);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : ImportReport{};
-  }
-  ImportReport People(const std::string& path, ImportOptions opt = {}) {
-    return Import(ImportKind::kPeople, path, std::move(opt));
-  }
-
-  int64_t Count(const char* sql) {
-    int64_t n = -1;
-    (void)store_->Read([&](sql::Db& db) {
-      auto s = db.Prepare(sql);
-      (*s)->Step();
-      n = (*s)->Int(0);
-      return Status::Ok();
-    });
-    return n;
-  }
-  int64_t JournalRows() { return Count("SELECT COUNT(*) FROM journal"); }
-
-  Person PersonByEmail(const std::string& email) {
-    Person p;
-    (void)store_->Read([&](sql::Db& db) {
-      auto id = store::FindPersonByEmail(db, email);
-      EXPECT_TRUE(id.has_value()) << email;
-      if (id) p = *store::LoadPerson(db, *id);
-      return Status::Ok();
-    });
-    return p;
-  }
-
-  FakeClock clock_{*ParseTimestamp("2026-11-10T12:00:00Z")};
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-};
 
 constexpr const char* kThreePeople =
     "email,first_name,last_name,job_title,country\n"
@@ -339,97 +276,6 @@ TEST_F(ImportTest, MapOverridesColumnNames) {
   EXPECT_EQ(r.imported, 1);
   EXPECT_EQ(PersonByEmail("ana@example.com").custom,
             (std::map<std::string, std::string>{{"notes", "hola"}}));
-}
-
-TEST_F(ImportTest, FileLevelProblemsAreErrors) {
-  auto missing = ImportPeople(*store_, (dir_ / "nope.csv").string(), {});
-  EXPECT_EQ(missing.status().code(), Code::kNotFound);
-  auto empty = ImportPeople(*store_, File("empty.csv", ""), {});
-  EXPECT_EQ(empty.status().code(), Code::kInvalidArgument);
-  auto no_id = ImportPeople(*store_, File("noid.csv", "first_name\nAna\n"), {});
-  EXPECT_EQ(no_id.status().code(), Code::kInvalidArgument);
-  auto bad_map =
-      ImportPeople(*store_, File("p.csv", "email\na@b.com\n"), {.column_map = {{"mail", "email"}}});
-  EXPECT_EQ(bad_map.status().code(), Code::kInvalidArgument);
-  auto twice = ImportPeople(*store_, File("t.csv", "first name,firstname,email\n"), {});
-  EXPECT_EQ(twice.status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(JournalRows(), 0);
-}
-
-TEST_F(ImportTest, CompaniesMatchByDomainThenName) {
-  std::string path = File("companies.csv",
-                          "Company Name,Website,Industry,Employees,Country\n"
-                          "Acme,acme.com,Manufacturing,250,US\n"
-                          "Globex,,Energy,5000+,\n"
-                          "Initech,initech.com,Software,lots,\n");
-  auto first = Import(ImportKind::kCompanies, path);
-  EXPECT_EQ(first.imported, 2);
-  ASSERT_EQ(first.rejected.size(), 1u);
-  EXPECT_EQ(first.rejected[0].column, "Employees");
-  int64_t journal = JournalRows();
-
-  auto again = Import(ImportKind::kCompanies, path);
-  EXPECT_EQ(again.unchanged, 2);
-  EXPECT_EQ(JournalRows(), journal);
-
-  auto renamed = Import(ImportKind::kCompanies, File("c2.csv",
-                                                     "name,domain\nAcme Corp,acme.com\n"
-                                                     "Globex,globex.com\n"));
-  EXPECT_EQ(renamed.updated, 2);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM companies"), 2);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM companies WHERE size_band = '201-1000'"), 1);
-}
-
-TEST_F(ImportTest, ActivitiesWithAnIdColumnAreStoredOnce) {
-  std::string path = File("acts.csv",
-                          "id,type,email,occurred_at,form\n"
-                          "w1,form_submit,ana@example.com,2026-11-02T09:14:00Z,contact-us\n"
-                          "w2,page_view,ana@example.com,2026-11-02T09:15:00Z,\n"
-                          "w3,no such type,ana@example.com,2026-11-02T09:16:00Z,\n"
-                          "w4,page_view,ana@example.com,2030-01-01T00:00:00Z,\n");
-  auto r = Import(ImportKind::kActivities, path);
-  EXPECT_EQ(r.imported, 2);
-  EXPECT_EQ(r.people_created, 1);
-  ASSERT_EQ(r.rejected.size(), 2u);
-  EXPECT_EQ(r.rejected[0].column, "type");
-  EXPECT_EQ(r.rejected[1].reason, "column 'occurred_at': '2030-01-01T00:00:00Z' is in the future");
-  EXPECT_EQ(r.extra_columns.size(), 1u);
-  (void)store_->Read([&](sql::Db& db) {
-    auto entries = store::ReadJournal(db, Seq(0), 100);
-    bool found = false;
-    for (const auto& e : entries) {
-      if (e.client_id == "w1") found = e.payload == R"({"form":"contact-us"})" && e.source == "csv";
-    }
-    EXPECT_TRUE(found);
-    return Status::Ok();
-  });
-
-  int64_t journal = JournalRows();
-  auto again = Import(ImportKind::kActivities, path);
-  EXPECT_EQ(again.imported, 0);
-  EXPECT_EQ(again.unchanged, 2);
-  EXPECT_EQ(JournalRows(), journal);
-}
-
-TEST_F(ImportTest, ActivitiesWithoutAnIdColumnGetDeterministicIds) {
-  std::string path = File("acts.csv",
-                          "type,email,when,source\n"
-                          "page_view,ana@example.com,2026-11-02T09:15:00Z,web\n"
-                          "email_open,ana@example.com,2026-11-03,\n");
-  ImportOptions dry{.dry_run = true};
-  auto preview = Import(ImportKind::kActivities, path, dry);
-  EXPECT_EQ(preview.imported, 2);
-  EXPECT_EQ(preview.people_created, 1);
-  EXPECT_EQ(JournalRows(), 0);
-
-  auto first = Import(ImportKind::kActivities, path);
-  EXPECT_EQ(first.imported, 2);
-  int64_t journal = JournalRows();
-  auto second = Import(ImportKind::kActivities, path);
-  EXPECT_EQ(second.imported, 0);
-  EXPECT_EQ(second.unchanged, 2);
-  EXPECT_EQ(JournalRows(), journal);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM journal WHERE client_id LIKE 'row-%'"), 2);
 }
 
 TEST_F(ImportTest, TwentyThousandPeopleImportInSeconds) {
