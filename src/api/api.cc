@@ -18,7 +18,8 @@ bool Allowed(Permission p, Role role) {
   return false;
 }
 
-Result<TokenInfo> Authenticate(store::Store& store, const Request& req, Timestamp now) {
+Result<TokenInfo> Authenticate(store::Store& store, TokenCache& cache, const Request& req,
+                               Timestamp now) {
   std::string auth = req.Header("authorization");
   if (auth.empty()) {
     return Status(Code::kUnauthenticated, "no token: send Authorization: Bearer <token>");
@@ -26,14 +27,19 @@ Result<TokenInfo> Authenticate(store::Store& store, const Request& req, Timestam
   if (!StartsWith(AsciiLower(auth.substr(0, 7)), "bearer ")) {
     return Status(Code::kUnauthenticated, "the Authorization header must be 'Bearer <token>'");
   }
-  std::string_view secret = Trim(std::string_view(auth).substr(7));
-  Result<TokenInfo> out = Status(Code::kInternal, "unreached");
-  Status st = store.Read([&](sql::Db& db) {
-    out = store::Authenticate(db, secret, now);
-    return Status::Ok();
-  });
-  if (!st.ok()) return st;
-  return out;
+  std::string hash = store::TokenHash(Trim(std::string_view(auth).substr(7)));
+  std::optional<TokenInfo> token = cache.Find(hash);
+  if (!token) {
+    Status st = store.Read([&](sql::Db& db) {
+      token = store::FindTokenByHash(db, hash);
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    if (!token) return Status(Code::kUnauthenticated, "unknown token");
+    cache.Put(hash, *token);
+  }
+  TANDEM_RETURN_IF_ERROR(store::CheckTokenUsable(*token, now));
+  return *token;
 }
 
 constexpr const char* kIndexPage = R"(<!doctype html>
@@ -54,7 +60,7 @@ code{background:#f3f3f3;padding:0 .3em}</style></head>
 
 Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
     : store_(store), clock_(clock), options_(std::move(options)) {
-  ApiContext ctx{store_, clock_, options_};
+  ApiContext ctx{store_, clock_, options_, tokens_};
   router_.Add({"GET", "/health", Permission::kPublic, "Liveness and version; no token needed",
                [this](const Call&) {
                  return Json(200, "{\"status\":\"ok\",\"version\":\"" + options_.version +
@@ -105,7 +111,7 @@ Response Api::Dispatch(const Request& in) const {
   }
   Call call{req, std::move(params), {}};
   if (route->permission != Permission::kPublic) {
-    auto who = Authenticate(store_, req, clock_.Now());
+    auto who = Authenticate(store_, tokens_, req, clock_.Now());
     if (!who.ok()) return Problem(who.status());
     if (!Allowed(route->permission, who->role)) {
       return Problem(Status(Code::kPermissionDenied,

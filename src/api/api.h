@@ -9,6 +9,7 @@
 
 #include "api/http.h"
 #include "api/router.h"
+#include "api/token_cache.h"
 #include "base/time.h"
 #include "store/store.h"
 
@@ -36,6 +37,7 @@ class Api {
   ApiOptions options_;
   Router router_;
   std::string openapi_;
+  mutable TokenCache tokens_;
 };
 
 // Shared by the route files: what every handler needs.
@@ -43,6 +45,7 @@ struct ApiContext {
   store::Store& store;
   const Clock& clock;
   const ApiOptions& options;
+  TokenCache& tokens;  // routes that change tokens or roles must Clear() it
 };
 
 void AddPeopleRoutes(Router& router, const ApiContext& ctx);

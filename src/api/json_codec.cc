@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "api/json_writer.h"
 #include "base/strings.h"
 
 namespace tandem::api {
@@ -75,26 +76,41 @@ struct FieldReader {
 
 }  // namespace
 
-json PersonToJson(const Person& p) {
-  json phones = json::array();
+std::string PersonJson(const Person& p, const std::vector<FieldError>* warnings) {
+  JsonWriter w;
+  w.BeginObject().Key("id").Int(p.id.value()).Key("emails").BeginArray();
+  for (const auto& e : p.emails) w.String(e);
+  w.EndArray().Key("phones").BeginArray();
   for (const auto& ph : p.phones) {
-    phones.push_back({{"e164", ph.e164.empty() ? json(nullptr) : json(ph.e164)},
-                      {"raw", ph.raw}});
+    w.BeginObject().Key("e164");
+    ph.e164.empty() ? w.Null() : w.String(ph.e164);
+    w.Key("raw").String(ph.raw).EndObject();
   }
-  json consent = json::object();
+  w.EndArray().Key("external_ids").BeginArray();
+  for (const auto& x : p.external_ids) w.String(x);
+  w.EndArray().Key("first_name").String(p.first_name).Key("last_name").String(p.last_name);
+  w.Key("job_title").String(p.job_title).Key("company_id");
+  p.company_id.valid() ? w.Int(p.company_id.value()) : w.Null();
+  w.Key("country").String(p.country).Key("owner");
+  p.owner.valid() ? w.Int(p.owner.value()) : w.Null();
+  w.Key("stage").String(StageName(p.stage)).Key("consent").BeginObject();
   for (const auto& [channel, c] : p.consent) {
-    consent[channel] = {{"state", ConsentStateName(c.state)},
-                        {"source", c.source},
-                        {"at", FormatTimestamp(c.at)}};
+    w.Key(channel).BeginObject().Key("state").String(ConsentStateName(c.state));
+    w.Key("source").String(c.source).Key("at").String(FormatTimestamp(c.at)).EndObject();
   }
-  return {{"id", p.id.value()},           {"emails", p.emails},
-          {"phones", phones},             {"external_ids", p.external_ids},
-          {"first_name", p.first_name},   {"last_name", p.last_name},
-          {"job_title", p.job_title},     {"company_id", NullIfZero(p.company_id.value())},
-          {"country", p.country},         {"owner", NullIfZero(p.owner.value())},
-          {"stage", StageName(p.stage)},  {"consent", consent},
-          {"custom", p.custom},           {"created_at", FormatTimestamp(p.created_at)},
-          {"updated_at", FormatTimestamp(p.updated_at)}, {"erased", p.erased}};
+  w.EndObject().Key("custom").BeginObject();
+  for (const auto& [k, v] : p.custom) w.Key(k).String(v);
+  w.EndObject().Key("created_at").String(FormatTimestamp(p.created_at));
+  w.Key("updated_at").String(FormatTimestamp(p.updated_at)).Key("erased").Bool(p.erased);
+  if (warnings && !warnings->empty()) {
+    w.Key("warnings").BeginArray();
+    for (const auto& e : *warnings) {
+      w.BeginObject().Key("field").String(e.field).Key("reason").String(e.reason).EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+  return std::move(w.str());
 }
 
 json CompanyToJson(const Company& c) {

@@ -14,7 +14,8 @@
 
 namespace tandem::api {
 
-nlohmann::json PersonToJson(const Person& p);
+// A person as JSON text, with the warnings of the change that produced it, if any.
+std::string PersonJson(const Person& p, const std::vector<FieldError>* warnings = nullptr);
 nlohmann::json CompanyToJson(const Company& c);
 nlohmann::json JournalEntryToJson(const store::JournalEntry& e);
 

@@ -124,6 +124,7 @@ Response RevokeToken(const ApiContext& ctx, const Call& c) {
   Status st = ctx.store.Write([&](store::WriteTxn& t) {
     return store::RevokeToken(t, TokenId(*id));
   });
+  ctx.tokens.Clear();
   return st.ok() ? Json(200, json{{"id", *id}, {"revoked", true}}.dump()) : Problem(st);
 }
 

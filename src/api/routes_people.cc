@@ -3,6 +3,7 @@
 
 #include "api/api.h"
 #include "api/json_codec.h"
+#include "api/json_writer.h"
 #include "api/problem.h"
 #include "base/strings.h"
 #include "store/journal.h"
@@ -17,16 +18,6 @@ std::string Actor(const Call& c) { return "user:" + std::to_string(c.caller.user
 
 ingest::RecordOptions Options(const ApiContext& ctx, const Call& c) {
   return {.actor = Actor(c), .phone_region = ctx.options.phone_region, .reason = ""};
-}
-
-json WithWarnings(const ingest::PersonChange& ch) {
-  json j = PersonToJson(ch.person);
-  if (!ch.warnings.empty()) {
-    json w = json::array();
-    for (const auto& e : ch.warnings) w.push_back({{"field", e.field}, {"reason", e.reason}});
-    j["warnings"] = w;
-  }
-  return j;
 }
 
 Response Create(const ApiContext& ctx, const Call& c) {
@@ -46,7 +37,7 @@ Response Create(const ApiContext& ctx, const Call& c) {
     return ch.status();
   });
   if (!st.ok()) return Problem(st);
-  Response r = Json(201, WithWarnings(out).dump());
+  Response r = Json(201, PersonJson(out.person, &out.warnings));
   r.headers.emplace_back("Location", "/api/v1/people/" + std::to_string(out.person.id.value()));
   return r;
 }
@@ -57,7 +48,7 @@ Response Get(const ApiContext& ctx, const Call& c) {
   std::string body;
   Status st = ctx.store.Read([&](sql::Db& db) {
     auto p = store::LoadPerson(db, PersonId(*id));
-    if (p.ok()) body = PersonToJson(*p).dump();
+    if (p.ok()) body = PersonJson(*p);
     return p.status();
   });
   return st.ok() ? Json(200, std::move(body)) : Problem(st);
@@ -76,7 +67,7 @@ Response Patch(const ApiContext& ctx, const Call& c) {
     if (ch.ok()) out = std::move(*ch);
     return ch.status();
   });
-  return st.ok() ? Json(200, WithWarnings(out).dump()) : Problem(st);
+  return st.ok() ? Json(200, PersonJson(out.person, &out.warnings)) : Problem(st);
 }
 
 Result<store::PersonFilter> Filter(const std::map<std::string, std::string>& q) {
@@ -107,13 +98,14 @@ Response List(const ApiContext& ctx, const Call& c) {
   if (!page.ok()) return Problem(page.status());
   auto filter = Filter(c.request.query);
   if (!filter.ok()) return Problem(filter.status());
-  json items = json::array();
+  JsonWriter w;
+  w.BeginObject().Key("items").BeginArray();
   std::string next;
   Status st = ctx.store.Read([&](sql::Db& db) {
     auto people = store::ListPeople(db, *filter, page->after, page->limit + 1);
     if (!people.ok()) return people.status();
     for (size_t i = 0; i < people->size() && i < static_cast<size_t>(page->limit); ++i) {
-      items.push_back(PersonToJson((*people)[i]));
+      w.Raw(PersonJson((*people)[i]));
     }
     if (people->size() > static_cast<size_t>(page->limit)) {
       next = std::to_string((*people)[page->limit - 1].id.value());
@@ -121,8 +113,9 @@ Response List(const ApiContext& ctx, const Call& c) {
     return Status::Ok();
   });
   if (!st.ok()) return Problem(st);
-  return Json(200, json{{"items", items}, {"next_cursor", next.empty() ? json(nullptr) : json(next)}}
-                       .dump());
+  w.EndArray().Key("next_cursor");
+  next.empty() ? w.Null() : w.String(next);
+  return Json(200, std::move(w.EndObject().str()));
 }
 
 Response Timeline(const ApiContext& ctx, const Call& c) {

@@ -164,17 +164,29 @@ Status RevokeToken(WriteTxn& txn, TokenId id) {
   return Status::Ok();
 }
 
-Result<TokenInfo> Authenticate(sql::Db& db, std::string_view secret, Timestamp now) {
-  std::string hash = HashSecret(secret);
+std::string TokenHash(std::string_view secret) { return HashSecret(secret); }
+
+std::optional<TokenInfo> FindTokenByHash(sql::Db& db, std::string_view hash) {
   static const std::string kSql = std::string(kTokenSelect) + " WHERE t.hash = ?";
   auto& s = db.Cached(kSql.c_str());
   s.BindBlob(1, hash);
-  if (!s.Step()) return Status(Code::kUnauthenticated, "unknown token");
+  if (!s.Step()) return std::nullopt;
   TokenInfo t = RowToToken(s);
   s.Reset();
+  return t;
+}
+
+Status CheckTokenUsable(const TokenInfo& t, Timestamp now) {
   if (t.revoked_at) return Status(Code::kUnauthenticated, "token revoked");
   if (t.expires_at && *t.expires_at <= now) return Status(Code::kUnauthenticated, "token expired");
-  return t;
+  return Status::Ok();
+}
+
+Result<TokenInfo> Authenticate(sql::Db& db, std::string_view secret, Timestamp now) {
+  auto t = FindTokenByHash(db, HashSecret(secret));
+  if (!t) return Status(Code::kUnauthenticated, "unknown token");
+  TANDEM_RETURN_IF_ERROR(CheckTokenUsable(*t, now));
+  return *t;
 }
 
 }  // namespace tandem::store

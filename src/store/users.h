@@ -35,4 +35,10 @@ Status RevokeToken(WriteTxn& txn, TokenId id);
 // kUnauthenticated otherwise, with a reason safe to show.
 Result<TokenInfo> Authenticate(sql::Db& db, std::string_view secret, Timestamp now);
 
+// What the store keeps of a secret (SHA-256), and the token it names, revoked or not.
+std::string TokenHash(std::string_view secret);
+std::optional<TokenInfo> FindTokenByHash(sql::Db& db, std::string_view hash);
+// kUnauthenticated if t is revoked or expired at now.
+Status CheckTokenUsable(const TokenInfo& t, Timestamp now);
+
 }  // namespace tandem::store
