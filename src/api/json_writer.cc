@@ -32,20 +32,22 @@ JsonWriter& JsonWriter::Key(std::string_view k) {
 JsonWriter& JsonWriter::String(std::string_view v) {
   Separate();
   out_ += '"';
-  for (char ch : v) {
-    auto c = static_cast<unsigned char>(ch);
+  size_t run = 0;  // start of the run of characters that need no escape
+  for (size_t i = 0; i < v.size(); ++i) {
+    auto c = static_cast<unsigned char>(v[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out_.append(v.data() + run, i - run);
+    run = i + 1;
     if (c == '"' || c == '\\') {
       out_ += '\\';
-      out_ += ch;
-    } else if (c < 0x20) {
-      static const char* kHex = "0123456789abcdef";
-      out_ += "\\u00";
-      out_ += kHex[c >> 4];
-      out_ += kHex[c & 15];
+      out_ += static_cast<char>(c);
     } else {
-      out_ += ch;
+      static const char* kHex = "0123456789abcdef";
+      const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+      out_.append(esc, sizeof esc);
     }
   }
+  out_.append(v.data() + run, v.size() - run);
   out_ += '"';
   return *this;
 }

@@ -11,6 +11,7 @@ namespace tandem::api {
 
 class JsonWriter {
  public:
+  JsonWriter() { out_.reserve(1024); }
   JsonWriter& BeginObject() { return Open('{'); }
   JsonWriter& EndObject() { return Close('}'); }
   JsonWriter& BeginArray() { return Open('['); }

@@ -5,36 +5,42 @@
 namespace tandem::api {
 namespace {
 
-bool MatchPattern(std::string_view pattern, std::string_view path,
-                  std::map<std::string, std::string>& params) {
-  auto ps = Split(pattern, '/');
-  auto xs = Split(path, '/');
-  if (ps.size() != xs.size()) return false;
-  std::map<std::string, std::string> found;
-  for (size_t i = 0; i < ps.size(); ++i) {
-    if (ps[i].size() > 2 && ps[i].front() == '{' && ps[i].back() == '}') {
-      if (xs[i].empty()) return false;
-      found[std::string(ps[i].substr(1, ps[i].size() - 2))] = std::string(xs[i]);
-    } else if (ps[i] != xs[i]) {
-      return false;
-    }
+bool MatchSegments(const std::vector<std::string>& pattern,
+                   const std::vector<std::string_view>& path,
+                   std::map<std::string, std::string>& params) {
+  if (pattern.size() != path.size()) return false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const std::string& p = pattern[i];
+    bool is_param = p.size() > 2 && p.front() == '{' && p.back() == '}';
+    if (is_param ? path[i].empty() : p != path[i]) return false;
   }
-  params = std::move(found);
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const std::string& p = pattern[i];
+    if (p.size() > 2 && p.front() == '{') params[p.substr(1, p.size() - 2)] = path[i];
+  }
   return true;
 }
 
 }  // namespace
 
+void Router::Add(Route route) {
+  std::vector<std::string> segs;
+  for (auto s : Split(route.pattern, '/')) segs.emplace_back(s);
+  segments_.push_back(std::move(segs));
+  routes_.push_back(std::move(route));
+}
+
 const Route* Router::Match(const std::string& method, const std::string& path,
                            std::map<std::string, std::string>& params, bool* path_known) const {
   *path_known = false;
-  for (const auto& r : routes_) {
+  auto parts = Split(path, '/');
+  for (size_t i = 0; i < routes_.size(); ++i) {
     std::map<std::string, std::string> p;
-    if (!MatchPattern(r.pattern, path, p)) continue;
+    if (!MatchSegments(segments_[i], parts, p)) continue;
     *path_known = true;
-    if (r.method == method || (method == "HEAD" && r.method == "GET")) {
+    if (routes_[i].method == method || (method == "HEAD" && routes_[i].method == "GET")) {
       params = std::move(p);
-      return &r;
+      return &routes_[i];
     }
   }
   return nullptr;

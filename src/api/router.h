@@ -39,7 +39,7 @@ struct Route {
 
 class Router {
  public:
-  void Add(Route route) { routes_.push_back(std::move(route)); }
+  void Add(Route route);
   const std::vector<Route>& routes() const { return routes_; }
 
   // The route for method and path, with its params. When the path matches but no method
@@ -49,6 +49,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> segments_;  // routes_[i].pattern split on '/'
 };
 
 }  // namespace tandem::api

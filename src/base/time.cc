@@ -1,6 +1,5 @@
 #include "base/time.h"
 
-#include <cstdio>
 
 namespace tandem {
 namespace {
@@ -60,19 +59,34 @@ std::optional<Timestamp> ParseTimestamp(std::string_view s) {
   return s[pos] == '+' ? t - offset : t + offset;
 }
 
+namespace {
+
+// Writes v as exactly `width` decimal digits at out.
+void PutDigits(char* out, int64_t v, int width) {
+  for (int i = width - 1; i >= 0; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+}
+
+}  // namespace
+
 std::string FormatTimestamp(Timestamp t) {
   using namespace std::chrono;
   auto days = floor<std::chrono::days>(t);
   year_month_day ymd{days};
-  hh_mm_ss<Duration> tod{t - days};
-  char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld", int(ymd.year()),
-                        unsigned(ymd.month()), unsigned(ymd.day()),
-                        static_cast<long>(tod.hours().count()),
-                        static_cast<long>(tod.minutes().count()),
-                        static_cast<long>(tod.seconds().count()));
-  auto us = tod.subseconds().count();
-  if (us != 0) n += std::snprintf(buf + n, sizeof buf - n, ".%06ld", static_cast<long>(us));
+  int64_t us_of_day = (t - days).count();
+  int64_t secs = us_of_day / 1'000'000, us = us_of_day % 1'000'000;
+  char buf[32] = "0000-00-00T00:00:00";
+  PutDigits(buf, int(ymd.year()), 4);
+  PutDigits(buf + 5, unsigned(ymd.month()), 2);
+  PutDigits(buf + 8, unsigned(ymd.day()), 2);
+  PutDigits(buf + 11, secs / 3600, 2);
+  PutDigits(buf + 14, secs / 60 % 60, 2);
+  PutDigits(buf + 17, secs % 60, 2);
+  size_t n = 19;
+  if (us != 0) {
+    buf[n++] = '.';
+    PutDigits(buf + n, us, 6);
+    n += 6;
+  }
   buf[n++] = 'Z';
   return std::string(buf, n);
 }

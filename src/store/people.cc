@@ -19,6 +19,7 @@ std::string ConsentToJson(const std::map<std::string, Consent>& consent) {
 
 std::map<std::string, Consent> ConsentFromJson(std::string_view text) {
   std::map<std::string, Consent> out;
+  if (text == "{}") return out;
   json j = json::parse(text, nullptr, false);
   if (!j.is_object()) return out;
   for (const auto& [channel, v] : j.items()) {
@@ -37,6 +38,7 @@ std::string CustomToJson(const std::map<std::string, std::string>& custom) {
 
 std::map<std::string, std::string> CustomFromJson(std::string_view text) {
   std::map<std::string, std::string> out;
+  if (text == "{}") return out;
   json j = json::parse(text, nullptr, false);
   if (!j.is_object()) return out;
   for (const auto& [k, v] : j.items()) out[k] = v.is_string() ? v.get<std::string>() : v.dump();
@@ -65,18 +67,21 @@ Person RowToPerson(const sql::Stmt& s) {
   return p;
 }
 
+// E-mails, phones and external ids in one statement (this is on the path of every read).
 void LoadIdentifiers(sql::Db& db, Person& p) {
-  auto& e = db.Cached("SELECT email FROM person_emails WHERE person_id = ? ORDER BY position");
-  e.Bind(1, p.id.value());
-  while (e.Step()) p.emails.push_back(e.Text(0));
-  auto& ph = db.Cached(
-      "SELECT e164, raw FROM person_phones WHERE person_id = ? ORDER BY position");
-  ph.Bind(1, p.id.value());
-  while (ph.Step()) p.phones.push_back({ph.Text(0), ph.Text(1)});
-  auto& x = db.Cached(
-      "SELECT external_id FROM person_external_ids WHERE person_id = ? ORDER BY external_id");
-  x.Bind(1, p.id.value());
-  while (x.Step()) p.external_ids.push_back(x.Text(0));
+  auto& s = db.Cached(
+      "SELECT 0, position, email, NULL FROM person_emails WHERE person_id = ?1 "
+      "UNION ALL SELECT 1, position, e164, raw FROM person_phones WHERE person_id = ?1 "
+      "UNION ALL SELECT 2, 0, external_id, NULL FROM person_external_ids WHERE person_id = ?1 "
+      "ORDER BY 1, 2, 3");
+  s.Bind(1, p.id.value());
+  while (s.Step()) {
+    switch (s.Int(0)) {
+      case 0: p.emails.push_back(s.Text(2)); break;
+      case 1: p.phones.push_back({s.Text(2), s.Text(3)}); break;
+      default: p.external_ids.push_back(s.Text(2)); break;
+    }
+  }
 }
 
 Status DeleteIdentifiers(sql::Db& db, PersonId id) {

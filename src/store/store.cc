@@ -168,10 +168,10 @@ Status Store::Read(const std::function<Status(sql::Db&)>& fn) {
     if (!opened.ok()) return opened.status();
     db = std::move(*opened);
   }
-  TANDEM_RETURN_IF_ERROR(db->Exec("BEGIN"));
+  TANDEM_RETURN_IF_ERROR(db->Cached("BEGIN").Run());
   Status st = fn(*db);
   db->ResetAll();
-  (void)db->Exec("COMMIT");
+  (void)db->Cached("COMMIT").Run();
   std::lock_guard lock(readers_mu_);
   idle_readers_.push_back(std::move(db));
   return st;
