@@ -1,11 +1,11 @@
--- wrk script: GET /api/v1/people/{id} over random ids in [first, last] (env TANDEM_FIRST_ID,
--- TANDEM_LAST_ID) with the bearer token in TANDEM_TOKEN.
-local first = tonumber(os.getenv("TANDEM_FIRST_ID") or "1")
-local last = tonumber(os.getenv("TANDEM_LAST_ID") or "5000")
+-- wrk script: GET /api/v1/people/{id} over the ids listed in the file TANDEM_IDS (one a line,
+-- every one a person), with the bearer token in TANDEM_TOKEN.
+local ids = {}
+for line in io.lines(os.getenv("TANDEM_IDS")) do ids[#ids + 1] = line end
 local headers = { ["Authorization"] = "Bearer " .. (os.getenv("TANDEM_TOKEN") or "") }
 
 request = function()
-  return wrk.format("GET", "/api/v1/people/" .. math.random(first, last), headers)
+  return wrk.format("GET", "/api/v1/people/" .. ids[math.random(#ids)], headers)
 end
 
 response = function(status, headers, body)

@@ -60,7 +60,8 @@ code{background:#f3f3f3;padding:0 .3em}</style></head>
 
 Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
     : store_(store), clock_(clock), options_(std::move(options)) {
-  ApiContext ctx{store_, clock_, options_, tokens_};
+  store_.OnRecordsChanged([this](const std::vector<int64_t>& ids) { records_.Invalidate(ids); });
+  ApiContext ctx{store_, clock_, options_, tokens_, records_};
   router_.Add({"GET", "/health", Permission::kPublic, "Liveness and version; no token needed",
                [this](const Call&) {
                  return Json(200, "{\"status\":\"ok\",\"version\":\"" + options_.version +
@@ -83,6 +84,8 @@ Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
   AddImportRoutes(router_, ctx);
   openapi_ = BuildOpenApiDocument(router_, options_.version);
 }
+
+Api::~Api() { store_.OnRecordsChanged(nullptr); }
 
 Response Api::Handle(const Request& in) const {
   try {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/http.h"
+#include "api/record_cache.h"
 #include "api/router.h"
 #include "api/token_cache.h"
 #include "base/time.h"
@@ -23,6 +24,7 @@ struct ApiOptions {
 class Api {
  public:
   Api(store::Store& store, const Clock& clock, ApiOptions options);
+  ~Api();
 
   Response Handle(const Request& request) const;
   const Router& router() const { return router_; }
@@ -38,6 +40,7 @@ class Api {
   Router router_;
   std::string openapi_;
   mutable TokenCache tokens_;
+  mutable RecordCache records_;
 };
 
 // Shared by the route files: what every handler needs.
@@ -46,6 +49,7 @@ struct ApiContext {
   const Clock& clock;
   const ApiOptions& options;
   TokenCache& tokens;  // routes that change tokens or roles must Clear() it
+  RecordCache& records;  // kept current by the store's change notifications
 };
 
 void AddPeopleRoutes(Router& router, const ApiContext& ctx);

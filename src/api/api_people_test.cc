@@ -39,6 +39,20 @@ TEST_F(PeopleApiTest, CreateReadAndPatchAPerson) {
   EXPECT_EQ(patched["custom"]["region"], "north");
 }
 
+TEST_F(PeopleApiTest, ReadsAreNeverStaleAfterAWrite) {
+  json p = Ok("POST", "/api/v1/people", R"({"email":"c@example.com","first_name":"Cy"})", 201);
+  std::string url = "/api/v1/people/" + std::to_string(p["id"].get<int64_t>());
+  EXPECT_EQ(Ok("GET", url)["first_name"], "Cy");  // now cached
+  Ok("PATCH", url, R"({"first_name":"Cyd"})");
+  EXPECT_EQ(Ok("GET", url)["first_name"], "Cyd");
+  Ok("POST", "/api/v1/activities",
+     R"([{"id":"u1","type":"unsubscribe","email":"c@example.com",
+          "occurred_at":"2026-11-02T09:00:00Z"}])");
+  EXPECT_EQ(Ok("GET", url)["consent"]["email"]["state"], "opted_out");
+  Ok("POST", url + "/erase");
+  EXPECT_TRUE(Ok("GET", url)["erased"]);
+}
+
 TEST_F(PeopleApiTest, StageCannotBePatched) {
   json p = Ok("POST", "/api/v1/people", R"({"email":"a@example.com"})", 201);
   std::string url = "/api/v1/people/" + std::to_string(p["id"].get<int64_t>());

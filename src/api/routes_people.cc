@@ -45,13 +45,17 @@ Response Create(const ApiContext& ctx, const Call& c) {
 Response Get(const ApiContext& ctx, const Call& c) {
   auto id = ParseIdSegment(c.params.at("id"), "person");
   if (!id.ok()) return Problem(id.status());
+  if (auto cached = ctx.records.Find(*id)) return Json(200, std::move(*cached));
+  uint64_t generation = ctx.records.generation();  // before the snapshot: see record_cache.h
   std::string body;
   Status st = ctx.store.Read([&](sql::Db& db) {
     auto p = store::LoadPerson(db, PersonId(*id));
     if (p.ok()) body = PersonJson(*p);
     return p.status();
   });
-  return st.ok() ? Json(200, std::move(body)) : Problem(st);
+  if (!st.ok()) return Problem(st);
+  ctx.records.Offer(*id, body, generation);
+  return Json(200, std::move(body));
 }
 
 Response Patch(const ApiContext& ctx, const Call& c) {

@@ -59,12 +59,14 @@ std::optional<CompanyId> FindCompanyByName(sql::Db& db, std::string_view name) {
 
 Status InsertCompany(WriteTxn& txn, Company& c) {
   c.id = CompanyId(txn.NextRecordId());
+  txn.NoteRecordChanged(c.id.value());
   return WriteCompanyRow(txn.db(), c,
                          "INSERT INTO companies(name, domain, industry, size_band, country, "
                          "owner_id, created_at, updated_at, id) VALUES(?,?,?,?,?,?,?,?,?)");
 }
 
 Status SaveCompany(WriteTxn& txn, const Company& c) {
+  txn.NoteRecordChanged(c.id.value());
   return WriteCompanyRow(txn.db(), c,
                          "UPDATE companies SET name=?, domain=?, industry=?, size_band=?, "
                          "country=?, owner_id=?, created_at=?, updated_at=? WHERE id=?");

@@ -157,6 +157,7 @@ std::optional<PersonId> FindPersonByExternalId(sql::Db& db, std::string_view ext
 
 Status InsertPerson(WriteTxn& txn, Person& p) {
   p.id = PersonId(txn.NextRecordId());
+  txn.NoteRecordChanged(p.id.value());
   TANDEM_RETURN_IF_ERROR(WritePersonRow(
       txn.db(), p,
       "INSERT INTO people(first_name, last_name, job_title, country, company_id, owner_id, "
@@ -165,6 +166,7 @@ Status InsertPerson(WriteTxn& txn, Person& p) {
 }
 
 Status SavePerson(WriteTxn& txn, const Person& p) {
+  txn.NoteRecordChanged(p.id.value());
   TANDEM_RETURN_IF_ERROR(WritePersonRow(
       txn.db(), p,
       "UPDATE people SET first_name=?, last_name=?, job_title=?, country=?, company_id=?, "
@@ -174,6 +176,7 @@ Status SavePerson(WriteTxn& txn, const Person& p) {
 }
 
 Status WipePerson(WriteTxn& txn, PersonId id) {
+  txn.NoteRecordChanged(id.value());
   TANDEM_RETURN_IF_ERROR(
       txn.db()
           .Cached("UPDATE people SET first_name=NULL, last_name=NULL, job_title=NULL, "

@@ -141,12 +141,22 @@ void Store::RunGroup(const std::vector<QueuedWrite*>& group) {
   }
   if (!st.ok()) return;
   next_record_id_ = next;
-  for (const auto& txn : txns) pending_timeline_.Add(txn->timeline_keys());
+  std::vector<int64_t> changed;
+  for (const auto& txn : txns) {
+    pending_timeline_.Add(txn->timeline_keys());
+    changed.insert(changed.end(), txn->changed_records().begin(), txn->changed_records().end());
+  }
+  if (!changed.empty() && on_changed_) on_changed_(changed);
   if (pending_timeline_.size() >= kTimelineFlushAt) {
     // The group is committed; a failed flush only delays the timeline table, and readers
     // still see the keys through pending_timeline_.
     (void)FlushTimelineLocked();
   }
+}
+
+void Store::OnRecordsChanged(std::function<void(const std::vector<int64_t>&)> fn) {
+  std::lock_guard lock(write_mu_);
+  on_changed_ = std::move(fn);
 }
 
 Result<std::unique_ptr<sql::Db>> Store::OpenReader() {

@@ -40,12 +40,16 @@ class WriteTxn {
   // Records a journal entry's timeline key; it becomes visible to readers at commit.
   void NoteTimeline(const TimelineKey& key) { timeline_.push_back(key); }
   const std::vector<TimelineKey>& timeline_keys() const { return timeline_; }
+  // Records that a person or company row changed; listeners hear of it after commit.
+  void NoteRecordChanged(int64_t id) { changed_.push_back(id); }
+  const std::vector<int64_t>& changed_records() const { return changed_; }
 
  private:
   sql::Db& db_;
   Timestamp now_;
   int64_t& next_id_;
   std::vector<TimelineKey> timeline_;
+  std::vector<int64_t> changed_;
 };
 
 class Store {
@@ -63,6 +67,11 @@ class Store {
 
   // Runs fn on a read connection with a consistent snapshot.
   Status Read(const std::function<Status(sql::Db&)>& fn);
+
+  // Calls fn with the ids of the person and company rows each commit changed, after the
+  // commit and before the writers hear of it (so a cache it clears is never behind a write
+  // its caller saw). One listener; an empty fn removes it. fn must be quick and thread-safe.
+  void OnRecordsChanged(std::function<void(const std::vector<int64_t>&)> fn);
 
   // Timeline keys not yet in the timeline table; readers merge them in (journal.h).
   const PendingTimeline& pending_timeline() const { return pending_timeline_; }
@@ -95,6 +104,8 @@ class Store {
   std::unique_ptr<sql::Db> writer_;  // guarded by write_mu_
   int64_t next_record_id_ = 1;       // guarded by write_mu_
   PendingTimeline pending_timeline_;
+
+  std::function<void(const std::vector<int64_t>&)> on_changed_;  // guarded by write_mu_
 
   std::mutex queue_mu_;
   std::vector<QueuedWrite*> queue_;  // guarded by queue_mu_; writes waiting for a leader
