@@ -3,6 +3,7 @@
 
 #include "api/api.h"
 #include "api/json_codec.h"
+#include "api/list_page.h"
 #include "api/problem.h"
 #include "domain/activity_type.h"
 #include "ingest/activities.h"
@@ -81,9 +82,7 @@ Response AddType(const ApiContext& ctx, const Call& c) {
 }  // namespace
 
 void AddActivityRoutes(Router& r, const ApiContext& ctx) {
-  auto bind = [ctx](Response (*fn)(const ApiContext&, const Call&)) {
-    return [ctx, fn](const Call& c) { return fn(ctx, c); };
-  };
+  auto bind = [&ctx](auto fn) { return Bind(ctx, fn); };
   r.Add({"POST", "/api/v1/activities", Permission::kWrite,
          "Ingest up to 10,000 activities; each is stored once per (source, id)", bind(Post)});
   r.Add({"GET", "/api/v1/activity-types", Permission::kRead, "The activity-type catalogue",

@@ -3,6 +3,7 @@
 
 #include "api/api.h"
 #include "api/json_codec.h"
+#include "api/list_page.h"
 #include "api/problem.h"
 #include "ingest/normalise.h"
 #include "store/users.h"
@@ -131,9 +132,7 @@ Response RevokeToken(const ApiContext& ctx, const Call& c) {
 }  // namespace
 
 void AddAdminRoutes(Router& r, const ApiContext& ctx) {
-  auto bind = [ctx](Response (*fn)(const ApiContext&, const Call&)) {
-    return [ctx, fn](const Call& c) { return fn(ctx, c); };
-  };
+  auto bind = [&ctx](auto fn) { return Bind(ctx, fn); };
   r.Add({"GET", "/api/v1/me", Permission::kRead, "The caller's token and role", bind(Me)});
   r.Add({"GET", "/api/v1/users", Permission::kRead, "List users", bind(ListUsers)});
   r.Add({"POST", "/api/v1/users", Permission::kAdmin, "Create a user", bind(CreateUser)});

@@ -3,6 +3,7 @@
 
 #include "api/api.h"
 #include "api/json_codec.h"
+#include "api/list_page.h"
 #include "api/problem.h"
 #include "ingest/normalise.h"
 #include "store/people.h"
@@ -81,30 +82,20 @@ Response List(const ApiContext& ctx, const Call& c) {
   if (!page.ok()) return Problem(page.status());
   auto filter = Filter(c.request.query);
   if (!filter.ok()) return Problem(filter.status());
-  json items = json::array();
-  std::string next;
+  std::vector<Company> rows;
   Status st = ctx.store.Read([&](sql::Db& db) {
-    auto rows = store::ListCompanies(db, *filter, page->after, page->limit + 1);
-    if (!rows.ok()) return rows.status();
-    for (size_t i = 0; i < rows->size() && i < static_cast<size_t>(page->limit); ++i) {
-      items.push_back(CompanyToJson((*rows)[i]));
-    }
-    if (rows->size() > static_cast<size_t>(page->limit)) {
-      next = std::to_string((*rows)[page->limit - 1].id.value());
-    }
-    return Status::Ok();
+    auto r = store::ListCompanies(db, *filter, page->after, page->limit + 1);
+    if (r.ok()) rows = std::move(*r);
+    return r.status();
   });
   if (!st.ok()) return Problem(st);
-  return Json(200, json{{"items", items}, {"next_cursor", next.empty() ? json(nullptr) : json(next)}}
-                       .dump());
+  return ListPage(rows, page->limit, [](const Company& c) { return CompanyToJson(c).dump(); });
 }
 
 }  // namespace
 
 void AddCompanyRoutes(Router& r, const ApiContext& ctx) {
-  auto bind = [ctx](Response (*fn)(const ApiContext&, const Call&)) {
-    return [ctx, fn](const Call& c) { return fn(ctx, c); };
-  };
+  auto bind = [&ctx](auto fn) { return Bind(ctx, fn); };
   r.Add({"POST", "/api/v1/companies", Permission::kWrite, "Create a company", bind(Create)});
   r.Add({"GET", "/api/v1/companies", Permission::kRead,
          "List companies (filters: domain, name, owner, updated_since; cursor paging)",

@@ -3,6 +3,7 @@
 
 #include "api/api.h"
 #include "api/json_codec.h"
+#include "api/list_page.h"
 #include "api/json_writer.h"
 #include "api/problem.h"
 #include "base/strings.h"
@@ -102,24 +103,14 @@ Response List(const ApiContext& ctx, const Call& c) {
   if (!page.ok()) return Problem(page.status());
   auto filter = Filter(c.request.query);
   if (!filter.ok()) return Problem(filter.status());
-  JsonWriter w;
-  w.BeginObject().Key("items").BeginArray();
-  std::string next;
+  std::vector<Person> rows;
   Status st = ctx.store.Read([&](sql::Db& db) {
-    auto people = store::ListPeople(db, *filter, page->after, page->limit + 1);
-    if (!people.ok()) return people.status();
-    for (size_t i = 0; i < people->size() && i < static_cast<size_t>(page->limit); ++i) {
-      w.Raw(PersonJson((*people)[i]));
-    }
-    if (people->size() > static_cast<size_t>(page->limit)) {
-      next = std::to_string((*people)[page->limit - 1].id.value());
-    }
-    return Status::Ok();
+    auto r = store::ListPeople(db, *filter, page->after, page->limit + 1);
+    if (r.ok()) rows = std::move(*r);
+    return r.status();
   });
   if (!st.ok()) return Problem(st);
-  w.EndArray().Key("next_cursor");
-  next.empty() ? w.Null() : w.String(next);
-  return Json(200, std::move(w.EndObject().str()));
+  return ListPage(rows, page->limit, [](const Person& p) { return PersonJson(p); });
 }
 
 Response Timeline(const ApiContext& ctx, const Call& c) {
@@ -159,9 +150,7 @@ Response Erase(const ApiContext& ctx, const Call& c) {
 }  // namespace
 
 void AddPeopleRoutes(Router& r, const ApiContext& ctx) {
-  auto bind = [ctx](Response (*fn)(const ApiContext&, const Call&)) {
-    return [ctx, fn](const Call& c) { return fn(ctx, c); };
-  };
+  auto bind = [&ctx](auto fn) { return Bind(ctx, fn); };
   r.Add({"POST", "/api/v1/people", Permission::kWrite, "Create a person", bind(Create)});
   r.Add({"GET", "/api/v1/people", Permission::kRead,
          "List people (filters: email, stage, owner, company, updated_since; cursor paging)",
