@@ -57,15 +57,6 @@ Result<UserId> AddUser(store::WriteTxn& txn, std::string email, std::string_view
   return u.id;
 }
 
-// The store has no team update yet, and a team's manager is a user of that team, so the
-// manager is set once the members exist.
-Status SetTeamManager(store::WriteTxn& txn, TeamId team, UserId manager) {
-  return txn.db()
-      .Cached("UPDATE teams SET manager_id = ? WHERE id = ?")
-      .Bind(1, manager.value())
-      .Bind(2, team.value())
-      .Run();
-}
 
 Status AddTeam(store::WriteTxn& txn, const TeamPlan& plan, Org& org) {
   Team team{.name = std::string(plan.name), .time_zone = std::string(plan.time_zone)};
@@ -80,7 +71,7 @@ Status AddTeam(store::WriteTxn& txn, const TeamPlan& plan, Org& org) {
     if (m.role != Role::kSalesRep) continue;
     (plan.name == "Sales EMEA" ? org.emea_reps : org.americas_reps).push_back(*id);
   }
-  return SetTeamManager(txn, team.id, manager);
+  return store::SetTeamManager(txn, team.id, manager);
 }
 
 }  // namespace

@@ -132,6 +132,16 @@ Status InsertTeam(WriteTxn& txn, Team& t) {
   return Status::Ok();
 }
 
+Status SetTeamManager(WriteTxn& txn, TeamId team, UserId manager) {
+  TANDEM_RETURN_IF_ERROR(txn.db()
+                             .Cached("UPDATE teams SET manager_id = ? WHERE id = ?")
+                             .Bind(1, manager.value())
+                             .Bind(2, team.value())
+                             .Run());
+  if (txn.db().Changes() == 0) return NotFound("no team with id " + std::to_string(team.value()));
+  return Status::Ok();
+}
+
 Result<NewToken> CreateToken(WriteTxn& txn, const User& user, std::string label,
                              std::optional<Timestamp> expires_at) {
   NewToken t;

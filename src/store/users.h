@@ -19,6 +19,9 @@ Status InsertUser(WriteTxn& txn, User& u);
 
 std::vector<Team> ListTeams(sql::Db& db);
 Status InsertTeam(WriteTxn& txn, Team& t);
+// Names the team's manager (a team is often created before its members). kNotFound if no
+// such team.
+Status SetTeamManager(WriteTxn& txn, TeamId team, UserId manager);
 
 // A new random token for user: the secret is returned once and never stored.
 struct NewToken {
