@@ -18,8 +18,8 @@ std::string Batch(int n, int offset) {
   std::string b = "[";
   for (int i = 0; i < n; ++i) {
     b += (i ? "," : "");
-    b += "{\"id\":\"b-" + std::to_string(offset + i) +
-         "\",\"type\":\"page_view\",\"email\":\"p" + std::to_string(i % 500) +
+    b += "{\"id\":\"b-" + std::to_string(offset + i) + "\",\"type\":\"page_view\",\"email\":\"p" +
+         std::to_string(i % 500) +
          "@bench.example\",\"occurred_at\":\"2026-10-01T10:00:00Z\",\"source\":\"bench\","
          "\"properties\":{\"path\":\"/pricing\"}}";
   }

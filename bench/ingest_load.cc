@@ -4,8 +4,6 @@
 //   ingest_load --port 8080 --token T [--seconds 60] [--batch 1000] [--connections 2]
 //               [--people 5000] [--prefix run1] [--total N]
 // Prints one JSON line: {"acknowledged":…, "seconds":…, "per_second":…, "failed_batches":…}
-#include <utility>  // before Asio on GCC 12
-
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -16,6 +14,7 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <utility>  // before Asio on GCC 12
 #include <vector>
 
 namespace {
@@ -32,8 +31,8 @@ struct Args {
   long long total = 0;  // stop after this many activities (0: run for --seconds)
 };
 
-const char* kTypes[] = {"page_view", "page_view", "page_view", "email_open", "email_click",
-                        "content_download", "form_submit", "webinar_attended"};
+const char* kTypes[] = {"page_view",   "page_view",        "page_view",   "email_open",
+                        "email_click", "content_download", "form_submit", "webinar_attended"};
 const char* kPaths[] = {"/pricing", "/blog/lead-scoring", "/product", "/careers", "/docs/api"};
 
 // Builds one batch body. Activities are spread over people load-0 … load-(people-1) and over
@@ -100,15 +99,24 @@ int main(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--port") a.port = std::atoi(v.c_str());
-    else if (k == "--token") a.token = v;
-    else if (k == "--seconds") a.seconds = std::atof(v.c_str());
-    else if (k == "--batch") a.batch = std::atoi(v.c_str());
-    else if (k == "--connections") a.connections = std::atoi(v.c_str());
-    else if (k == "--people") a.people = std::atoi(v.c_str());
-    else if (k == "--prefix") a.prefix = v;
-    else if (k == "--total") a.total = std::atoll(v.c_str());
-    else return std::fprintf(stderr, "unknown option %s\n", k.c_str()), 2;
+    if (k == "--port")
+      a.port = std::atoi(v.c_str());
+    else if (k == "--token")
+      a.token = v;
+    else if (k == "--seconds")
+      a.seconds = std::atof(v.c_str());
+    else if (k == "--batch")
+      a.batch = std::atoi(v.c_str());
+    else if (k == "--connections")
+      a.connections = std::atoi(v.c_str());
+    else if (k == "--people")
+      a.people = std::atoi(v.c_str());
+    else if (k == "--prefix")
+      a.prefix = v;
+    else if (k == "--total")
+      a.total = std::atoll(v.c_str());
+    else
+      return std::fprintf(stderr, "unknown option %s\n", k.c_str()), 2;
   }
   if (a.total) a.seconds = 1e9;
   std::atomic<long long> next{0}, acked{0}, failed{0};
@@ -128,8 +136,9 @@ int main(int argc, char** argv) {
   }
   for (auto& t : threads) t.join();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("{\"acknowledged\":%lld,\"seconds\":%.2f,\"per_second\":%.0f,"
-              "\"failed_batches\":%lld}\n",
-              acked.load(), secs, static_cast<double>(acked.load()) / secs, failed.load());
+  std::printf(
+      "{\"acknowledged\":%lld,\"seconds\":%.2f,\"per_second\":%.0f,"
+      "\"failed_batches\":%lld}\n",
+      acked.load(), secs, static_cast<double>(acked.load()) / secs, failed.load());
   return failed.load() ? 1 : 0;
 }

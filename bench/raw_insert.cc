@@ -21,11 +21,16 @@ int main(int argc, char** argv) {
   std::string prefix = "raw", timeline = "eager";
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--seconds") seconds = std::atof(v.c_str());
-    else if (k == "--batch") batch = std::atoi(v.c_str());
-    else if (k == "--people") people = std::atoi(v.c_str());
-    else if (k == "--prefix") prefix = v;
-    else if (k == "--timeline") timeline = v;
+    if (k == "--seconds")
+      seconds = std::atof(v.c_str());
+    else if (k == "--batch")
+      batch = std::atoi(v.c_str());
+    else if (k == "--people")
+      people = std::atoi(v.c_str());
+    else if (k == "--prefix")
+      prefix = v;
+    else if (k == "--timeline")
+      timeline = v;
   }
   sqlite3* db;
   if (sqlite3_open(argv[1], &db) != SQLITE_OK) return 1;
@@ -63,7 +68,8 @@ int main(int argc, char** argv) {
       int n = std::snprintf(id, sizeof id, "%s-0-%lld", prefix.c_str(), rows);
       for (int b = 0; b < 8; ++b) digest[b] = static_cast<unsigned char>(h >> (b * 8));
       sqlite3_bind_int64(ins, 1, 1'790'000'000'000'000 + rows);
-      sqlite3_bind_int64(ins, 2, 1'780'000'000'000'000 + static_cast<long long>(h % 15'552'000'000'000ull));
+      sqlite3_bind_int64(ins, 2,
+                         1'780'000'000'000'000 + static_cast<long long>(h % 15'552'000'000'000ull));
       sqlite3_bind_int64(ins, 3, 1 + static_cast<long long>(h % static_cast<unsigned>(people)));
       sqlite3_bind_text(ins, 4, types[h % 4], -1, SQLITE_STATIC);
       sqlite3_bind_text(ins, 5, id, n, SQLITE_STATIC);
@@ -76,7 +82,8 @@ int main(int argc, char** argv) {
       sqlite3_reset(ins);
       if (timeline == "eager") {
         sqlite3_bind_int64(tl, 1, 1 + static_cast<long long>(h % static_cast<unsigned>(people)));
-        sqlite3_bind_int64(tl, 2, 1'780'000'000'000'000 + static_cast<long long>(h % 15'552'000'000'000ull));
+        sqlite3_bind_int64(
+            tl, 2, 1'780'000'000'000'000 + static_cast<long long>(h % 15'552'000'000'000ull));
         sqlite3_bind_int64(tl, 3, sqlite3_last_insert_rowid(db));
         sqlite3_step(tl);
         sqlite3_reset(tl);

@@ -10,10 +10,14 @@ namespace {
 bool Allowed(Permission p, Role role) {
   switch (p) {
     case Permission::kPublic:
-    case Permission::kRead: return true;
-    case Permission::kWrite: return RoleMayWriteRecords(role);
-    case Permission::kConfigure: return RoleMayChangeConfiguration(role);
-    case Permission::kAdmin: return role == Role::kAdmin;
+    case Permission::kRead:
+      return true;
+    case Permission::kWrite:
+      return RoleMayWriteRecords(role);
+    case Permission::kConfigure:
+      return RoleMayChangeConfiguration(role);
+    case Permission::kAdmin:
+      return role == Role::kAdmin;
   }
   return false;
 }
@@ -106,9 +110,9 @@ Response Api::Dispatch(const Request& in) const {
   const Route* route = router_.Match(req.method, req.path, params, &path_known);
   if (!route) {
     if (path_known) {
-      return Problem(Status(Code::kInvalidArgument,
-                            "method " + req.method + " is not allowed on " + req.path),
-                     405);
+      return Problem(
+          Status(Code::kInvalidArgument, "method " + req.method + " is not allowed on " + req.path),
+          405);
     }
     return Problem(NotFound("no such endpoint: " + req.path));
   }
@@ -117,9 +121,9 @@ Response Api::Dispatch(const Request& in) const {
     auto who = Authenticate(store_, tokens_, req, clock_.Now());
     if (!who.ok()) return Problem(who.status());
     if (!Allowed(route->permission, who->role)) {
-      return Problem(Status(Code::kPermissionDenied,
-                            "role " + std::string(RoleName(who->role)) + " may not " +
-                                req.method + " " + route->pattern));
+      return Problem(Status(Code::kPermissionDenied, "role " + std::string(RoleName(who->role)) +
+                                                         " may not " + req.method + " " +
+                                                         route->pattern));
     }
     call.caller = std::move(*who);
   }

@@ -48,7 +48,7 @@ struct ApiContext {
   store::Store& store;
   const Clock& clock;
   const ApiOptions& options;
-  TokenCache& tokens;  // routes that change tokens or roles must Clear() it
+  TokenCache& tokens;    // routes that change tokens or roles must Clear() it
   RecordCache& records;  // kept current by the store's change notifications
 };
 

@@ -114,20 +114,22 @@ TEST_F(PeopleApiTest, CompaniesAndTheirPeople) {
               201);
   EXPECT_EQ(c["domain"], "acme.example");
   EXPECT_EQ(c["country"], "DE");
-  EXPECT_EQ(server_.Call("POST", "/api/v1/companies", admin_, R"({"name":"X","size_band":"9"})")
-                .status,
-            422);
-  EXPECT_EQ(server_.Call("POST", "/api/v1/companies", admin_,
-                         R"({"name":"Acme 2","domain":"acme.example"})")
-                .status,
-            409);
+  EXPECT_EQ(
+      server_.Call("POST", "/api/v1/companies", admin_, R"({"name":"X","size_band":"9"})").status,
+      422);
+  EXPECT_EQ(
+      server_
+          .Call("POST", "/api/v1/companies", admin_, R"({"name":"Acme 2","domain":"acme.example"})")
+          .status,
+      409);
   int64_t cid = c["id"];
-  Ok("POST", "/api/v1/people", "{\"email\":\"x@acme.example\",\"company_id\":" +
-                                   std::to_string(cid) + "}", 201);
+  Ok("POST", "/api/v1/people",
+     "{\"email\":\"x@acme.example\",\"company_id\":" + std::to_string(cid) + "}", 201);
   EXPECT_EQ(Ok("GET", "/api/v1/people?company=" + std::to_string(cid))["items"].size(), 1u);
   EXPECT_EQ(Ok("GET", "/api/v1/companies?domain=acme.example")["items"].size(), 1u);
-  EXPECT_EQ(Ok("PATCH", "/api/v1/companies/" + std::to_string(cid), R"({"industry":"retail"})")
-                ["industry"], "retail");
+  EXPECT_EQ(Ok("PATCH", "/api/v1/companies/" + std::to_string(cid),
+               R"({"industry":"retail"})")["industry"],
+            "retail");
 }
 
 TEST_F(PeopleApiTest, TimelineIsNewestFirstAndPaged) {
@@ -150,8 +152,7 @@ TEST_F(PeopleApiTest, TimelineIsNewestFirstAndPaged) {
 }
 
 TEST_F(PeopleApiTest, ErasureLeavesTheDecisions) {
-  json p = Ok("POST", "/api/v1/people", R"({"email":"gone@example.com","first_name":"Gone"})",
-              201);
+  json p = Ok("POST", "/api/v1/people", R"({"email":"gone@example.com","first_name":"Gone"})", 201);
   std::string url = "/api/v1/people/" + std::to_string(p["id"].get<int64_t>());
   Ok("POST", url + "/erase");
   json after = Ok("GET", url);

@@ -76,7 +76,8 @@ TEST_F(ApiTest, OpenApiDocumentListsEveryRoute) {
   for (const auto& route : server_.api().router().routes()) {
     std::string method = route.method;
     for (char& c : method) c = static_cast<char>(std::tolower(c));
-    EXPECT_TRUE(doc["paths"].contains(route.pattern) && doc["paths"][route.pattern].contains(method))
+    EXPECT_TRUE(doc["paths"].contains(route.pattern) &&
+                doc["paths"][route.pattern].contains(method))
         << route.method << " " << route.pattern << " is missing from the OpenAPI document";
   }
 }

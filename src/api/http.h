@@ -10,9 +10,9 @@
 namespace tandem::api {
 
 struct Request {
-  std::string method;  // "GET", "POST", …
-  std::string target;  // path and query as sent
-  std::string path;    // decoded path without the query
+  std::string method;                          // "GET", "POST", …
+  std::string target;                          // path and query as sent
+  std::string path;                            // decoded path without the query
   std::map<std::string, std::string> query;    // decoded; a repeated key keeps the last
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;

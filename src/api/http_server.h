@@ -19,7 +19,7 @@ namespace tandem::api {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;       // 0 picks a free port (see HttpServer::port())
+  int port = 8080;  // 0 picks a free port (see HttpServer::port())
   int threads = 2;
   size_t max_body_bytes = 32u << 20;  // larger bodies get 413
 };

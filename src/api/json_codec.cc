@@ -36,8 +36,9 @@ struct FieldReader {
       if (!one) return std::nullopt;
       return one->empty() ? std::vector<std::string>{} : std::vector<std::string>{*one};
     }
-    if (one) errors.push_back({one_key, std::string("give ") + one_key + " or " + list_key +
-                                            ", not both"});
+    if (one)
+      errors.push_back(
+          {one_key, std::string("give ") + one_key + " or " + list_key + ", not both"});
     if (!it->is_array()) {
       errors.push_back({list_key, "must be an array of strings"});
       return std::nullopt;
@@ -114,9 +115,12 @@ std::string PersonJson(const Person& p, const std::vector<FieldError>* warnings)
 }
 
 json CompanyToJson(const Company& c) {
-  return {{"id", c.id.value()},         {"name", c.name},
-          {"domain", c.domain},         {"industry", c.industry},
-          {"size_band", c.size_band},   {"country", c.country},
+  return {{"id", c.id.value()},
+          {"name", c.name},
+          {"domain", c.domain},
+          {"industry", c.industry},
+          {"size_band", c.size_band},
+          {"country", c.country},
           {"owner", NullIfZero(c.owner.value())},
           {"created_at", FormatTimestamp(c.created_at)},
           {"updated_at", FormatTimestamp(c.updated_at)}};
@@ -154,9 +158,8 @@ Result<json> ParseObjectBody(const std::string& body) {
 
 Result<ingest::PersonFields> PersonFieldsFromJson(const json& j) {
   FieldReader r{j, {}};
-  r.CheckKnown({"email", "emails", "phone", "phones", "external_id", "external_ids",
-                "first_name", "last_name", "job_title", "country", "company_id", "owner",
-                "custom", "stage"});
+  r.CheckKnown({"email", "emails", "phone", "phones", "external_id", "external_ids", "first_name",
+                "last_name", "job_title", "country", "company_id", "owner", "custom", "stage"});
   ingest::PersonFields f;
   f.emails = r.TextList("emails", "email");
   f.phones = r.TextList("phones", "phone");
@@ -174,8 +177,10 @@ Result<ingest::PersonFields> PersonFieldsFromJson(const json& j) {
     } else {
       std::map<std::string, std::string> custom;
       for (const auto& [k, v] : it->items()) {
-        if (v.is_string()) custom[k] = v.get<std::string>();
-        else r.errors.push_back({"custom." + k, "must be a string"});
+        if (v.is_string())
+          custom[k] = v.get<std::string>();
+        else
+          r.errors.push_back({"custom." + k, "must be a string"});
       }
       f.custom = std::move(custom);
     }

@@ -18,8 +18,8 @@ TEST(JsonWriter, WritesNestedValues) {
 // Property: any valid UTF-8 text written as a key and a value reads back the same.
 TEST(JsonWriter, StringsRoundTripThroughAJsonParser) {
   std::mt19937 rng(99);
-  const std::vector<std::string> pieces{"a", "\"", "\\", "\n", "\t", "\x01", "\x1f", "é",
-                                        "日本", "😀", " ", "/", "\x7f", "{", "]"};
+  const std::vector<std::string> pieces{"a",    "\"", "\\", "\n", "\t",   "\x01", "\x1f", "é",
+                                        "日本", "😀",  " ",  "/",  "\x7f", "{",    "]"};
   for (int i = 0; i < 2000; ++i) {
     std::string s;
     for (int n = rng() % 12; n > 0; --n) s += pieces[rng() % pieces.size()];

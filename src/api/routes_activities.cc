@@ -41,13 +41,15 @@ Response Post(const ApiContext& ctx, const Call& c) {
 Response ListTypes(const ApiContext& ctx, const Call&) {
   json items = json::array();
   for (const auto& t : BuiltinActivityTypes()) {
-    items.push_back({{"name", t.name}, {"builtin", true},
-                     {"contact_attempt", t.is_contact_attempt}});
+    items.push_back(
+        {{"name", t.name}, {"builtin", true}, {"contact_attempt", t.is_contact_attempt}});
   }
   Status st = ctx.store.Read([&](sql::Db& db) {
     auto& s = db.Cached("SELECT name, category FROM activity_types ORDER BY name");
     while (s.Step()) {
-      items.push_back({{"name", s.Text(0)}, {"builtin", false}, {"category", s.Text(1)},
+      items.push_back({{"name", s.Text(0)},
+                       {"builtin", false},
+                       {"category", s.Text(1)},
                        {"contact_attempt", false}});
     }
     return s.status();
@@ -63,17 +65,21 @@ Response AddType(const ApiContext& ctx, const Call& c) {
   std::string category = body->value("category", "marketing");
   if (!IsValidActivityTypeName(name)) {
     return Problem(InvalidArgument("invalid activity type",
-                                   {{"name", "1-64 characters of a-z, 0-9 and _, starting with "
-                                             "a letter"}}));
+                                   {{"name",
+                                     "1-64 characters of a-z, 0-9 and _, starting with "
+                                     "a letter"}}));
   }
   if (FindBuiltinActivityType(name)) {
     return Problem(Status(Code::kAlreadyExists, name + " is a built-in type"));
   }
   Status st = ctx.store.Write([&](store::WriteTxn& t) {
     return t.db()
-        .Cached("INSERT INTO activity_types(name, category, builtin) VALUES(?,?,0) "
-                "ON CONFLICT(name) DO UPDATE SET category = excluded.category")
-        .Bind(1, name).Bind(2, category).Run();
+        .Cached(
+            "INSERT INTO activity_types(name, category, builtin) VALUES(?,?,0) "
+            "ON CONFLICT(name) DO UPDATE SET category = excluded.category")
+        .Bind(1, name)
+        .Bind(2, category)
+        .Run();
   });
   if (!st.ok()) return Problem(st);
   return Json(201, json{{"name", name}, {"category", category}, {"builtin", false}}.dump());
@@ -87,8 +93,8 @@ void AddActivityRoutes(Router& r, const ApiContext& ctx) {
          "Ingest up to 10,000 activities; each is stored once per (source, id)", bind(Post)});
   r.Add({"GET", "/api/v1/activity-types", Permission::kRead, "The activity-type catalogue",
          bind(ListTypes)});
-  r.Add({"POST", "/api/v1/activity-types", Permission::kConfigure,
-         "Add a custom activity type", bind(AddType)});
+  r.Add({"POST", "/api/v1/activity-types", Permission::kConfigure, "Add a custom activity type",
+         bind(AddType)});
 }
 
 }  // namespace tandem::api

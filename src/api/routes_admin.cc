@@ -14,8 +14,10 @@ namespace {
 using nlohmann::json;
 
 json UserToJson(const User& u) {
-  return {{"id", u.id.value()},     {"email", u.email},
-          {"name", u.name},         {"role", RoleName(u.role)},
+  return {{"id", u.id.value()},
+          {"email", u.email},
+          {"name", u.name},
+          {"role", RoleName(u.role)},
           {"team", u.team.valid() ? json(u.team.value()) : json(nullptr)},
           {"out_of_office", u.out_of_office}};
 }
@@ -24,10 +26,14 @@ json TokenToJson(const TokenInfo& t) {
   auto opt = [](const std::optional<Timestamp>& v) {
     return v ? json(FormatTimestamp(*v)) : json(nullptr);
   };
-  return {{"id", t.id.value()},       {"user", t.user.value()},
-          {"user_email", t.user_email}, {"role", RoleName(t.role)},
-          {"label", t.label},         {"created_at", FormatTimestamp(t.created_at)},
-          {"expires_at", opt(t.expires_at)}, {"revoked_at", opt(t.revoked_at)}};
+  return {{"id", t.id.value()},
+          {"user", t.user.value()},
+          {"user_email", t.user_email},
+          {"role", RoleName(t.role)},
+          {"label", t.label},
+          {"created_at", FormatTimestamp(t.created_at)},
+          {"expires_at", opt(t.expires_at)},
+          {"revoked_at", opt(t.revoked_at)}};
 }
 
 Response Items(json items) {
@@ -49,9 +55,11 @@ Response ListTeams(const ApiContext& ctx, const Call&) {
   json items = json::array();
   Status st = ctx.store.Read([&](sql::Db& db) {
     for (const auto& t : store::ListTeams(db)) {
-      items.push_back({{"id", t.id.value()}, {"name", t.name},
+      items.push_back({{"id", t.id.value()},
+                       {"name", t.name},
                        {"manager", t.manager.valid() ? json(t.manager.value()) : json(nullptr)},
-                       {"time_zone", t.time_zone}, {"business_hours", t.business_hours},
+                       {"time_zone", t.time_zone},
+                       {"business_hours", t.business_hours},
                        {"holidays", t.holidays}});
     }
     return Status::Ok();
@@ -72,12 +80,16 @@ Response CreateUser(const ApiContext& ctx, const Call& c) {
   };
   User u;
   auto email = ingest::NormaliseEmail(text("email"));
-  if (!email.ok()) errors.push_back({"email", email.status().message()});
-  else u.email = *email;
+  if (!email.ok())
+    errors.push_back({"email", email.status().message()});
+  else
+    u.email = *email;
   u.name = text("name");
   auto role = ParseRole(text("role"));
-  if (!role) errors.push_back({"role", "one of admin, marketing, sales_manager, sales_rep, viewer"});
-  else u.role = *role;
+  if (!role)
+    errors.push_back({"role", "one of admin, marketing, sales_manager, sales_rep, viewer"});
+  else
+    u.role = *role;
   if (!errors.empty()) return Problem(InvalidArgument("invalid user", std::move(errors)));
   Status st = ctx.store.Write([&](store::WriteTxn& t) { return store::InsertUser(t, u); });
   return st.ok() ? Json(201, UserToJson(u).dump()) : Problem(st);
@@ -122,9 +134,8 @@ Response ListTokens(const ApiContext& ctx, const Call&) {
 Response RevokeToken(const ApiContext& ctx, const Call& c) {
   auto id = ParseIdSegment(c.params.at("id"), "token");
   if (!id.ok()) return Problem(id.status());
-  Status st = ctx.store.Write([&](store::WriteTxn& t) {
-    return store::RevokeToken(t, TokenId(*id));
-  });
+  Status st =
+      ctx.store.Write([&](store::WriteTxn& t) { return store::RevokeToken(t, TokenId(*id)); });
   ctx.tokens.Clear();
   return st.ok() ? Json(200, json{{"id", *id}, {"revoked", true}}.dump()) : Problem(st);
 }
@@ -141,8 +152,7 @@ void AddAdminRoutes(Router& r, const ApiContext& ctx) {
          bind(ListTokens)});
   r.Add({"POST", "/api/v1/tokens", Permission::kAdmin,
          "Create a token for a user; the secret is shown once", bind(CreateToken)});
-  r.Add({"DELETE", "/api/v1/tokens/{id}", Permission::kAdmin, "Revoke a token",
-         bind(RevokeToken)});
+  r.Add({"DELETE", "/api/v1/tokens/{id}", Permission::kAdmin, "Revoke a token", bind(RevokeToken)});
 }
 
 }  // namespace tandem::api

@@ -27,13 +27,17 @@ json ProblemsJson(const std::vector<ingest::RowProblem>& rows) {
 json ReportJson(const ingest::ImportReport& r) {
   json extra = json::array();
   for (const auto& e : r.extra_columns) {
-    extra.push_back({{"column", e.column}, {"field", e.field.empty() ? json(nullptr)
-                                                                     : json(e.field)}});
+    extra.push_back(
+        {{"column", e.column}, {"field", e.field.empty() ? json(nullptr) : json(e.field)}});
   }
-  return {{"rows_read", r.rows_read},        {"imported", r.imported},
-          {"updated", r.updated},            {"unchanged", r.unchanged},
-          {"people_created", r.people_created}, {"rejected", ProblemsJson(r.rejected)},
-          {"warnings", ProblemsJson(r.warnings)}, {"extra_columns", extra},
+  return {{"rows_read", r.rows_read},
+          {"imported", r.imported},
+          {"updated", r.updated},
+          {"unchanged", r.unchanged},
+          {"people_created", r.people_created},
+          {"rejected", ProblemsJson(r.rejected)},
+          {"warnings", ProblemsJson(r.warnings)},
+          {"extra_columns", extra},
           {"dry_run", r.dry_run}};
 }
 

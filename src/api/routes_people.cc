@@ -3,8 +3,8 @@
 
 #include "api/api.h"
 #include "api/json_codec.h"
-#include "api/list_page.h"
 #include "api/json_writer.h"
+#include "api/list_page.h"
 #include "api/problem.h"
 #include "base/strings.h"
 #include "store/journal.h"
@@ -87,13 +87,18 @@ Result<store::PersonFilter> Filter(const std::map<std::string, std::string>& q) 
     auto it = q.find(key);
     if (it == q.end()) continue;
     auto v = ParseIdSegment(it->second, key);
-    if (!v.ok()) errors.push_back({key, "must be a positive integer id"});
-    else if (std::string(key) == "owner") f.owner = UserId(*v);
-    else f.company = CompanyId(*v);
+    if (!v.ok())
+      errors.push_back({key, "must be a positive integer id"});
+    else if (std::string(key) == "owner")
+      f.owner = UserId(*v);
+    else
+      f.company = CompanyId(*v);
   }
   auto since = ParseTimeParam(q, "updated_since");
-  if (!since.ok()) errors.push_back(since.status().errors().front());
-  else f.updated_since = *since;
+  if (!since.ok())
+    errors.push_back(since.status().errors().front());
+  else
+    f.updated_since = *since;
   if (!errors.empty()) return InvalidArgument("invalid filter", std::move(errors));
   return f;
 }
@@ -134,16 +139,16 @@ Response Timeline(const ApiContext& ctx, const Call& c) {
     return Status::Ok();
   });
   if (!st.ok()) return Problem(st);
-  return Json(200, json{{"items", items}, {"next_cursor", next.empty() ? json(nullptr) : json(next)}}
-                       .dump());
+  return Json(
+      200,
+      json{{"items", items}, {"next_cursor", next.empty() ? json(nullptr) : json(next)}}.dump());
 }
 
 Response Erase(const ApiContext& ctx, const Call& c) {
   auto id = ParseIdSegment(c.params.at("id"), "person");
   if (!id.ok()) return Problem(id.status());
-  Status st = ctx.store.Write([&](store::WriteTxn& t) {
-    return ingest::ErasePerson(t, PersonId(*id), Options(ctx, c));
-  });
+  Status st = ctx.store.Write(
+      [&](store::WriteTxn& t) { return ingest::ErasePerson(t, PersonId(*id), Options(ctx, c)); });
   return st.ok() ? Json(200, json{{"id", *id}, {"erased", true}}.dump()) : Problem(st);
 }
 

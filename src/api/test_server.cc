@@ -3,11 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <utility>  // before Asio on GCC 12
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <utility>  // before Asio on GCC 12
 
 #include "store/users.h"
 
@@ -21,8 +20,7 @@ TestServer::TestServer(size_t max_body_bytes) {
   store_ = std::move(*store::Store::Open((dir_ / "t.db").string(), clock_));
   api_ = std::make_unique<Api>(*store_, clock_, ApiOptions{.phone_region = "GB"});
   server_ = std::make_unique<HttpServer>(
-      ServerOptions{.host = "127.0.0.1", .port = 0, .threads = 2,
-                    .max_body_bytes = max_body_bytes},
+      ServerOptions{.host = "127.0.0.1", .port = 0, .threads = 2, .max_body_bytes = max_body_bytes},
       [this](const Request& r) { return api_->Handle(r); });
   Status st = server_->Start();
   if (!st.ok()) throw std::runtime_error(st.ToString());

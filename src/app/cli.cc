@@ -23,8 +23,8 @@ Config Globals::Resolve() const {
 
 Result<std::unique_ptr<store::Store>> Globals::OpenForWrite(const std::string& who) const {
   Config c = Resolve();
-  auto s = store::Store::Open(c.db_path, clock,
-                              {.holder = who, .synchronous_full = c.synchronous_full});
+  auto s =
+      store::Store::Open(c.db_path, clock, {.holder = who, .synchronous_full = c.synchronous_full});
   if (!s.ok() && s.status().code() == Code::kFailedPrecondition &&
       s.status().message().find("held by") != std::string::npos) {
     return FailedPrecondition(s.status().message() +
@@ -40,8 +40,7 @@ Result<std::unique_ptr<store::Store>> Globals::OpenForRead() const {
 int Fail(const Status& st) {
   std::cerr << "tandem: " << st.message() << "\n";
   for (const auto& e : st.errors()) std::cerr << "  " << e.field << ": " << e.reason << "\n";
-  if (st.code() == Code::kFailedPrecondition &&
-      st.message().find("held by") != std::string::npos) {
+  if (st.code() == Code::kFailedPrecondition && st.message().find("held by") != std::string::npos) {
     return 3;
   }
   return st.code() == Code::kInvalidArgument ? 2 : 1;

@@ -29,8 +29,8 @@ int Demo(const Globals& g, const DemoArgs& a) {
   auto summary = LoadDemo(**store, opt);
   if (!summary.ok()) return Fail(summary.status());
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::cout << "demo company loaded into " << (*store)->path() << " in " << secs << " s: "
-            << summary->people << " people, " << summary->companies << " companies, "
+  std::cout << "demo company loaded into " << (*store)->path() << " in " << secs
+            << " s: " << summary->people << " people, " << summary->companies << " companies, "
             << summary->activities << " activities, " << summary->users << " users in "
             << summary->teams << " teams; history ends " << FormatTimestamp(opt.now) << "\n"
             << "admin user: " << summary->admin_email << "\n";

@@ -39,9 +39,8 @@ void PrintProblems(const char* what, const json& rows) {
 
 void PrintReport(const json& r, const std::string& rejected_file) {
   std::cout << (r["dry_run"].get<bool>() ? "dry run, nothing written: " : "") << "read "
-            << r["rows_read"] << " rows: imported " << r["imported"] << ", updated "
-            << r["updated"] << ", unchanged " << r["unchanged"] << ", rejected "
-            << r["rejected"].size();
+            << r["rows_read"] << " rows: imported " << r["imported"] << ", updated " << r["updated"]
+            << ", unchanged " << r["unchanged"] << ", rejected " << r["rejected"].size();
   if (r["people_created"].get<int64_t>() > 0) {
     std::cout << " (" << r["people_created"] << " new people)";
   }
@@ -68,10 +67,15 @@ json ToJson(const ingest::ImportReport& r) {
     extra.push_back({{"column", e.column},
                      {"field", e.field.empty() ? json(nullptr) : json("custom field " + e.field)}});
   }
-  return {{"rows_read", r.rows_read}, {"imported", r.imported}, {"updated", r.updated},
-          {"unchanged", r.unchanged}, {"people_created", r.people_created},
-          {"rejected", rows(r.rejected)}, {"warnings", rows(r.warnings)},
-          {"extra_columns", extra}, {"dry_run", r.dry_run}};
+  return {{"rows_read", r.rows_read},
+          {"imported", r.imported},
+          {"updated", r.updated},
+          {"unchanged", r.unchanged},
+          {"people_created", r.people_created},
+          {"rejected", rows(r.rejected)},
+          {"warnings", rows(r.warnings)},
+          {"extra_columns", extra},
+          {"dry_run", r.dry_run}};
 }
 
 // Shows progress on a terminal at most twice a second.
@@ -95,16 +99,16 @@ int Remote(const Globals& g, const ImportArgs& a, const std::map<std::string, st
   if (!in) return Fail(NotFound("cannot open " + a.file));
   std::stringstream body;
   body << in.rdbuf();
-  std::string path = "/api/v1/imports/" + a.kind + "?source=" + a.source +
-                     (a.dry_run ? "&dry_run=true" : "");
+  std::string path =
+      "/api/v1/imports/" + a.kind + "?source=" + a.source + (a.dry_run ? "&dry_run=true" : "");
   for (const auto& [k, v] : map) path += "&map." + k + "=" + v;
   auto r = HttpCall(g.url, "POST", path, g.token, body.str(), "text/csv");
   if (!r.ok()) return Fail(r.status());
   json j = json::parse(r->body, nullptr, false);
   if (r->status != 200) {
     std::string detail = j.is_object() ? j.value("detail", r->body) : r->body;
-    return Fail(Status(Code::kFailedPrecondition, "server answered " +
-                                                      std::to_string(r->status) + ": " + detail));
+    return Fail(Status(Code::kFailedPrecondition,
+                       "server answered " + std::to_string(r->status) + ": " + detail));
   }
   PrintReport(j, "");
   return 0;
@@ -141,9 +145,10 @@ int Import(const Globals& g, const ImportArgs& a) {
 
 void AddImportCommand(CLI::App& app, Globals& g) {
   auto a = std::make_shared<ImportArgs>();
-  auto* sub = app.add_subcommand(
-      "import", "Import people, companies or activities from a CSV file; bad rows go to "
-                "FILE.rejected.csv, good rows land, and importing again changes nothing");
+  auto* sub =
+      app.add_subcommand("import",
+                         "Import people, companies or activities from a CSV file; bad rows go to "
+                         "FILE.rejected.csv, good rows land, and importing again changes nothing");
   sub->add_option("kind", a->kind, "people, companies or activities")
       ->required()
       ->check(CLI::IsMember({"people", "companies", "activities"}));

@@ -37,8 +37,8 @@ int Serve(const Globals& g, const ServeArgs& a) {
                           .max_body_bytes = c.max_body_bytes},
                          [&api](const api::Request& r) { return api.Handle(r); });
   if (Status st = server.Start(); !st.ok()) return Fail(st);
-  std::cout << "tandem " << kVersion << " serving http://" << addr->first << ":"
-            << server.port() << " (store " << (*store)->path() << ")" << std::endl;
+  std::cout << "tandem " << kVersion << " serving http://" << addr->first << ":" << server.port()
+            << " (store " << (*store)->path() << ")" << std::endl;
   int sig = 0;
   sigwait(&sigs, &sig);
   std::cout << "tandem: stopping on signal " << sig << std::endl;

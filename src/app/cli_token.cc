@@ -59,11 +59,13 @@ int Create(const Globals& g, const TokenArgs& a) {
   auto email = ingest::NormaliseEmail(a.user);
   if (!email.ok()) return Fail(InvalidArgument("--user: " + email.status().message()));
   auto role = ParseRole(a.role);
-  if (!role) return Fail(InvalidArgument("--role must be admin, marketing, sales_manager, "
-                                         "sales_rep or viewer"));
-  if (!g.url.empty()) return CreateRemote(g, {.user = *email, .role = a.role,
-                                              .label = a.label,
-                                              .expires_days = a.expires_days});
+  if (!role)
+    return Fail(
+        InvalidArgument("--role must be admin, marketing, sales_manager, "
+                        "sales_rep or viewer"));
+  if (!g.url.empty())
+    return CreateRemote(
+        g, {.user = *email, .role = a.role, .label = a.label, .expires_days = a.expires_days});
   auto store = g.OpenForWrite("tandem token create");
   if (!store.ok()) return Fail(store.status());
   store::NewToken out;
@@ -112,11 +114,13 @@ int List(const Globals& g) {
   json items = json::array();
   (void)(*store)->Read([&](sql::Db& db) {
     for (const auto& t : store::ListTokens(db)) {
-      items.push_back({{"id", t.id.value()}, {"user_email", t.user_email},
-                       {"role", RoleName(t.role)}, {"label", t.label},
-                       {"expires_at", t.expires_at ? json(FormatTimestamp(*t.expires_at))
-                                                   : json(nullptr)},
-                       {"revoked_at", t.revoked_at ? json(1) : json(nullptr)}});
+      items.push_back(
+          {{"id", t.id.value()},
+           {"user_email", t.user_email},
+           {"role", RoleName(t.role)},
+           {"label", t.label},
+           {"expires_at", t.expires_at ? json(FormatTimestamp(*t.expires_at)) : json(nullptr)},
+           {"revoked_at", t.revoked_at ? json(1) : json(nullptr)}});
     }
     return Status::Ok();
   });
@@ -131,9 +135,8 @@ int Revoke(const Globals& g, int64_t id) {
   } else {
     auto store = g.OpenForWrite("tandem token revoke");
     if (!store.ok()) return Fail(store.status());
-    Status st = (*store)->Write([&](store::WriteTxn& t) {
-      return store::RevokeToken(t, TokenId(id));
-    });
+    Status st =
+        (*store)->Write([&](store::WriteTxn& t) { return store::RevokeToken(t, TokenId(id)); });
     if (!st.ok()) return Fail(st);
   }
   std::cout << "token " << id << " revoked\n";

@@ -1,7 +1,8 @@
 #include "app/config.h"
 
-#include <filesystem>
 #include <toml++/toml.h>
+
+#include <filesystem>
 
 namespace tandem::app {
 namespace {
@@ -13,8 +14,8 @@ Status Read(const toml::table& t, const char* section, const char* key, T& out) 
   auto v = node.value<T>();
   if (!v) {
     auto where = node.node()->source().begin;
-    return InvalidArgument("tandem.toml line " + std::to_string(where.line) + ": " + section +
-                           "." + key + " has the wrong type");
+    return InvalidArgument("tandem.toml line " + std::to_string(where.line) + ": " + section + "." +
+                           key + " has the wrong type");
   }
   out = *v;
   return Status::Ok();

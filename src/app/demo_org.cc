@@ -57,7 +57,6 @@ Result<UserId> AddUser(store::WriteTxn& txn, std::string email, std::string_view
   return u.id;
 }
 
-
 Status AddTeam(store::WriteTxn& txn, const TeamPlan& plan, Org& org) {
   Team team{.name = std::string(plan.name), .time_zone = std::string(plan.time_zone)};
   TANDEM_RETURN_IF_ERROR(store::InsertTeam(txn, team));

@@ -1,11 +1,10 @@
 #include "app/http_client.h"
 
-#include <utility>  // before Asio on GCC 12
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <utility>  // before Asio on GCC 12
 
 namespace tandem::app {
 
@@ -16,8 +15,10 @@ Result<HttpReply> HttpCall(const std::string& base_url, const std::string& metho
   namespace http = beast::http;
   using tcp = boost::asio::ip::tcp;
   std::string rest = base_url;
-  if (rest.rfind("http://", 0) == 0) rest = rest.substr(7);
-  else return InvalidArgument("--url must start with http://");
+  if (rest.rfind("http://", 0) == 0)
+    rest = rest.substr(7);
+  else
+    return InvalidArgument("--url must start with http://");
   while (!rest.empty() && rest.back() == '/') rest.pop_back();
   auto colon = rest.rfind(':');
   std::string host = colon == std::string::npos ? rest : rest.substr(0, colon);

@@ -20,8 +20,8 @@ enum class Code {
   kUnauthenticated,     // the caller is not known
   kUnavailable,         // try again later
   kDeadlineExceeded,
-  kTooLarge,            // the input is over a size limit
-  kInternal,            // a bug or an environment failure
+  kTooLarge,  // the input is over a size limit
+  kInternal,  // a bug or an environment failure
 };
 
 const char* CodeName(Code code);
@@ -67,7 +67,7 @@ inline Status Internal(std::string msg) { return {Code::kInternal, std::move(msg
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT
   // REQUIRES: !status.ok()
 
@@ -89,10 +89,10 @@ class [[nodiscard]] Result {
   std::variant<T, Status> v_;
 };
 
-#define TANDEM_RETURN_IF_ERROR(expr)            \
-  do {                                          \
-    ::tandem::Status _st = (expr);              \
-    if (!_st.ok()) return _st;                  \
+#define TANDEM_RETURN_IF_ERROR(expr) \
+  do {                               \
+    ::tandem::Status _st = (expr);   \
+    if (!_st.ok()) return _st;       \
   } while (0)
 
 }  // namespace tandem

@@ -1,6 +1,5 @@
 #include "base/time.h"
 
-
 namespace tandem {
 namespace {
 
@@ -20,8 +19,8 @@ bool Digits(std::string_view s, size_t pos, size_t n, int& out) {
 std::optional<Timestamp> ParseTimestamp(std::string_view s) {
   using namespace std::chrono;
   int y, mo, d;
-  if (!Digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, d)) {
+  if (!Digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, mo) || s[7] != '-' ||
+      !Digits(s, 8, 2, d)) {
     return std::nullopt;
   }
   year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};

@@ -7,9 +7,12 @@ namespace tandem {
 
 std::string_view ConsentStateName(ConsentState s) {
   switch (s) {
-    case ConsentState::kOptedIn: return "opted_in";
-    case ConsentState::kOptedOut: return "opted_out";
-    case ConsentState::kUnknown: break;
+    case ConsentState::kOptedIn:
+      return "opted_in";
+    case ConsentState::kOptedOut:
+      return "opted_out";
+    case ConsentState::kUnknown:
+      break;
   }
   return "unknown";
 }

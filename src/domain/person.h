@@ -39,8 +39,8 @@ struct Person {
   CompanyId company_id;
   UserId owner;
   Stage stage = Stage::kLead;
-  std::map<std::string, Consent> consent;       // by channel
-  std::map<std::string, std::string> custom;    // custom fields
+  std::map<std::string, Consent> consent;     // by channel
+  std::map<std::string, std::string> custom;  // custom fields
   Timestamp created_at{}, updated_at{};
   bool erased = false;
 };

@@ -30,7 +30,7 @@ std::string_view RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
 
 // What a role may do. An admin may do anything; a viewer only reads.
-bool RoleMayWriteRecords(Role r);      // people, companies, activities, actions
+bool RoleMayWriteRecords(Role r);         // people, companies, activities, actions
 bool RoleMayChangeConfiguration(Role r);  // policy, SLA, users, tokens of others
 
 }  // namespace tandem

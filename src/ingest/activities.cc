@@ -32,8 +32,8 @@ std::optional<ItemError> StringField(dom::element v, const char* name, std::stri
     return ItemError{"invalid_field", std::string(name) + " must be a string"};
   }
   if (s.empty() || s.size() > max_bytes) {
-    return ItemError{"invalid_field", std::string(name) + " must be 1-" +
-                                          std::to_string(max_bytes) + " bytes"};
+    return ItemError{"invalid_field",
+                     std::string(name) + " must be 1-" + std::to_string(max_bytes) + " bytes"};
   }
   out = s;
   return std::nullopt;
@@ -65,8 +65,10 @@ std::optional<ItemError> ParseField(std::string_view key, dom::element v, Activi
     std::string raw;
     if (auto e = StringField(v, "occurred_at", raw, 64)) return e;
     auto t = ParseTimestamp(raw);
-    if (!t) return ItemError{"invalid_field", "occurred_at must be an RFC 3339 time, e.g. "
-                                              "2026-11-02T09:14:00Z"};
+    if (!t)
+      return ItemError{"invalid_field",
+                       "occurred_at must be an RFC 3339 time, e.g. "
+                       "2026-11-02T09:14:00Z"};
     if (*t > now + opt.max_future) {
       return ItemError{"future_timestamp", "occurred_at " + raw + " is in the future"};
     }
@@ -139,8 +141,8 @@ Lookup FindPerson(sql::Db& db, const PersonRef& ref, std::optional<ItemError>& e
   if (!ref.email.empty()) by_email = store::FindPersonByEmail(db, ref.email);
   if (ref.person_id.valid()) {
     if (!PersonExists(db, ref.person_id)) {
-      err = ItemError{"unknown_person", "no person with id " +
-                                            std::to_string(ref.person_id.value())};
+      err =
+          ItemError{"unknown_person", "no person with id " + std::to_string(ref.person_id.value())};
     } else if (by_email && *by_email != ref.person_id) {
       err = ItemError{"person_mismatch", "email " + ref.email + " belongs to person " +
                                              std::to_string(by_email->value())};
@@ -157,8 +159,8 @@ Lookup FindPerson(sql::Db& db, const PersonRef& ref, std::optional<ItemError>& e
 // Creates the person an activity names, or links a new external id to the e-mail's person.
 Result<PersonId> CreateOrLinkPerson(store::WriteTxn& txn, const PersonRef& ref, Lookup found,
                                     const IngestOptions& opt, IngestReport& report) {
-  RecordOptions ro{.actor = opt.actor, .phone_region = opt.phone_region,
-                   .reason = "linked from activity"};
+  RecordOptions ro{
+      .actor = opt.actor, .phone_region = opt.phone_region, .reason = "linked from activity"};
   if (found.link_external) {
     auto p = store::LoadPerson(txn.db(), *found.id);
     if (!p.ok()) return p.status();
@@ -214,10 +216,16 @@ Status StoreOne(store::WriteTxn& txn, const PendingActivity& item, const IngestO
     if (!id.ok()) return reject("invalid_item", id.status().ToString());
     found.id = *id;
   }
-  store::JournalEntry e{.recorded_at = txn.now(), .occurred_at = a.occurred_at,
-                        .kind = "activity", .subject = found.id->value(), .actor = opt.actor,
-                        .type = a.type, .source = a.source, .client_id = a.client_id,
-                        .digest = digest, .payload = a.properties};
+  store::JournalEntry e{.recorded_at = txn.now(),
+                        .occurred_at = a.occurred_at,
+                        .kind = "activity",
+                        .subject = found.id->value(),
+                        .actor = opt.actor,
+                        .type = a.type,
+                        .source = a.source,
+                        .client_id = a.client_id,
+                        .digest = digest,
+                        .payload = a.properties};
   auto seq = store::AppendActivity(txn, e);
   if (!seq.ok()) return seq.status();
   if (!*seq) {

@@ -52,8 +52,7 @@ struct ParsedBatch {
 
 // Parses a JSON array body. kInvalidArgument if it is not JSON, not UTF-8 or not an array;
 // kTooLarge if it holds more than kMaxBatchItems. Item-level problems become rejections.
-Result<ParsedBatch> ParseActivities(std::string_view body, Timestamp now,
-                                    const IngestOptions& opt);
+Result<ParsedBatch> ParseActivities(std::string_view body, Timestamp now, const IngestOptions& opt);
 
 // Stores the items inside the caller's transaction, with the people they create and the
 // consent they change: a duplicate key with the same content counts as a duplicate, with
@@ -64,13 +63,11 @@ Result<ParsedBatch> ParseActivities(std::string_view body, Timestamp now,
 // rolled back (a dry run) leaves nothing behind. A non-ok status is the store's; the caller
 // must then roll back, as the items may be partly written.
 Result<IngestReport> StoreActivities(store::WriteTxn& txn, std::vector<PendingActivity> items,
-                                     std::vector<ItemRejection> rejected,
-                                     const IngestOptions& opt);
+                                     std::vector<ItemRejection> rejected, const IngestOptions& opt);
 
 // As above, in one transaction of its own. Returns once durable.
 Result<IngestReport> StoreActivities(store::Store& store, std::vector<PendingActivity> items,
-                                     std::vector<ItemRejection> rejected,
-                                     const IngestOptions& opt);
+                                     std::vector<ItemRejection> rejected, const IngestOptions& opt);
 
 // The canonical content an activity's digest covers.
 std::string CanonicalContent(const Activity& a);

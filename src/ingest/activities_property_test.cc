@@ -24,9 +24,15 @@ std::string Mutate(std::string s, std::mt19937& rng) {
   for (int n = 1 + rng() % 4; n > 0 && !s.empty(); --n) {
     size_t at = rng() % s.size();
     switch (rng() % 3) {
-      case 0: s[at] = alphabet[rng() % alphabet.size()]; break;
-      case 1: s.erase(at, 1 + rng() % 3); break;
-      default: s.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+      case 0:
+        s[at] = alphabet[rng() % alphabet.size()];
+        break;
+      case 1:
+        s.erase(at, 1 + rng() % 3);
+        break;
+      default:
+        s.insert(at, 1, alphabet[rng() % alphabet.size()]);
+        break;
     }
   }
   return s;

@@ -18,8 +18,8 @@ Result<std::string> NormaliseEmail(std::string_view raw) {
   if (ascii) {
     folded = AsciiLower(t);
   } else {
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-        icu::StringPiece(t.data(), static_cast<int32_t>(t.size())));
+    icu::UnicodeString u =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(t.data(), static_cast<int32_t>(t.size())));
     u.foldCase();
     u.toUTF8String(folded);
   }
@@ -40,8 +40,7 @@ Result<std::string> NormaliseEmail(std::string_view raw) {
   return folded;
 }
 
-std::optional<std::string> NormalisePhone(std::string_view raw,
-                                          std::string_view default_region) {
+std::optional<std::string> NormalisePhone(std::string_view raw, std::string_view default_region) {
   using i18n::phonenumbers::PhoneNumber;
   using i18n::phonenumbers::PhoneNumberUtil;
   std::string_view t = Trim(raw);

@@ -212,8 +212,8 @@ Result<PersonChange> UpdatePerson(store::WriteTxn& txn, PersonId id, const Perso
   auto loaded = store::LoadPerson(txn.db(), id);
   if (!loaded.ok()) return loaded.status();
   PersonChange out{.person = std::move(*loaded)};
-  if (out.person.erased) return FailedPrecondition("person " + std::to_string(id.value()) +
-                                                   " was erased");
+  if (out.person.erased)
+    return FailedPrecondition("person " + std::to_string(id.value()) + " was erased");
   auto changes = ApplyPersonFields(txn.db(), f, out.person, opt, out.warnings);
   if (!changes.ok()) return changes.status();
   if (changes->empty()) return out;
@@ -248,8 +248,9 @@ Result<json> ApplyCompanyFields(sql::Db& db, const CompanyFields& f, Company& c)
   }
   ApplyText(f.industry, c.industry, "industry", changes, errors);
   if (f.size_band && !f.size_band->empty() && !IsValidSizeBand(*f.size_band)) {
-    errors.push_back({"size_band", "must be one of 1-10, 11-50, 51-200, 201-1000, 1001-5000, "
-                                   "5000+"});
+    errors.push_back({"size_band",
+                      "must be one of 1-10, 11-50, 51-200, 201-1000, 1001-5000, "
+                      "5000+"});
   } else {
     ApplyText(f.size_band, c.size_band, "size_band", changes, errors);
   }
@@ -304,8 +305,10 @@ Status SetConsent(store::WriteTxn& txn, Person& p, const std::string& channel, C
   current = c;
   p.updated_at = txn.now();
   TANDEM_RETURN_IF_ERROR(store::SavePerson(txn, p));
-  json payload = {{"channel", channel}, {"state", ConsentStateName(c.state)},
-                  {"source", c.source}, {"at", FormatTimestamp(c.at)}};
+  json payload = {{"channel", channel},
+                  {"state", ConsentStateName(c.state)},
+                  {"source", c.source},
+                  {"at", FormatTimestamp(c.at)}};
   return Journal(txn, "consent_changed", p.id.value(), opt,
                  std::string(channel) + " " + std::string(ConsentStateName(c.state)), payload,
                  cause);
@@ -319,8 +322,7 @@ Status ErasePerson(store::WriteTxn& txn, PersonId id, const RecordOptions& opt) 
                              .Cached("UPDATE journal SET payload = NULL WHERE subject = ?")
                              .Bind(1, id.value())
                              .Run());
-  return Journal(txn, "erased", id.value(), opt, "personal data erased on request",
-                 json::object());
+  return Journal(txn, "erased", id.value(), opt, "personal data erased on request", json::object());
 }
 
 }  // namespace tandem::ingest

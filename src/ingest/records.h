@@ -38,8 +38,8 @@ struct RecordOptions {
 struct PersonChange {
   Person person;
   bool created = false;
-  bool changed = false;               // false: the fields were already so; nothing journaled
-  std::vector<FieldError> warnings;   // e.g. a phone kept raw because it did not parse
+  bool changed = false;              // false: the fields were already so; nothing journaled
+  std::vector<FieldError> warnings;  // e.g. a phone kept raw because it did not parse
 };
 
 // Creates a person. kInvalidArgument names each bad field; kConflict if an e-mail or external

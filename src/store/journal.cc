@@ -1,9 +1,9 @@
 #include "store/journal.h"
 
-#include "store/sha256.h"
-
 #include <algorithm>
 #include <charconv>
+
+#include "store/sha256.h"
 
 namespace tandem::store {
 namespace {
@@ -44,7 +44,10 @@ Result<std::optional<Seq>> Insert(WriteTxn& txn, const JournalEntry& e, const ch
   s.BindOptional(4, e.subject).Bind(5, e.actor).BindOptional(6, e.cause.value());
   s.BindOptional(7, e.reason).BindOptional(8, e.type).BindOptional(9, e.source);
   s.BindOptional(10, e.client_id);
-  if (e.digest.empty()) s.BindNull(11); else s.BindBlob(11, e.digest);
+  if (e.digest.empty())
+    s.BindNull(11);
+  else
+    s.BindBlob(11, e.digest);
   s.BindOptional(12, e.payload);
   TANDEM_RETURN_IF_ERROR(s.Run());
   if (db.Changes() == 0) return std::optional<Seq>();
@@ -101,8 +104,7 @@ Result<TimelinePage> ReadTimeline(sql::Db& db, const PendingTimeline& pending, i
   if (!cursor.empty()) {
     auto dot = cursor.find('.');
     if (dot == std::string_view::npos ||
-        std::from_chars(cursor.data(), cursor.data() + dot, before.occurred_at).ec !=
-            std::errc() ||
+        std::from_chars(cursor.data(), cursor.data() + dot, before.occurred_at).ec != std::errc() ||
         std::from_chars(cursor.data() + dot + 1, cursor.data() + cursor.size(), before.seq).ec !=
             std::errc()) {
       return InvalidArgument("malformed cursor", {{"cursor", "not a cursor this API issued"}});
@@ -128,8 +130,8 @@ Result<TimelinePage> ReadTimeline(sql::Db& db, const PendingTimeline& pending, i
   for (const auto& k : keys) {
     if (static_cast<int>(page.entries.size()) == limit) {
       const auto& last = page.entries.back();
-      page.next_cursor = std::to_string(ToMicros(last.occurred_at)) + "." +
-                         std::to_string(last.seq.value());
+      page.next_cursor =
+          std::to_string(ToMicros(last.occurred_at)) + "." + std::to_string(last.seq.value());
       break;
     }
     // A key committed after this read began is not in its snapshot: skip it.

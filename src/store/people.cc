@@ -10,9 +10,8 @@ using nlohmann::json;
 std::string ConsentToJson(const std::map<std::string, Consent>& consent) {
   json j = json::object();
   for (const auto& [channel, c] : consent) {
-    j[channel] = {{"state", ConsentStateName(c.state)},
-                  {"source", c.source},
-                  {"at", ToMicros(c.at)}};
+    j[channel] = {
+        {"state", ConsentStateName(c.state)}, {"source", c.source}, {"at", ToMicros(c.at)}};
   }
   return j.dump();
 }
@@ -77,9 +76,15 @@ void LoadIdentifiers(sql::Db& db, Person& p) {
   s.Bind(1, p.id.value());
   while (s.Step()) {
     switch (s.Int(0)) {
-      case 0: p.emails.push_back(s.Text(2)); break;
-      case 1: p.phones.push_back({s.Text(2), s.Text(3)}); break;
-      default: p.external_ids.push_back(s.Text(2)); break;
+      case 0:
+        p.emails.push_back(s.Text(2));
+        break;
+      case 1:
+        p.phones.push_back({s.Text(2), s.Text(3)});
+        break;
+      default:
+        p.external_ids.push_back(s.Text(2));
+        break;
     }
   }
 }
@@ -89,26 +94,32 @@ Status DeleteIdentifiers(sql::Db& db, PersonId id) {
       db.Cached("DELETE FROM person_emails WHERE person_id = ?").Bind(1, id.value()).Run());
   TANDEM_RETURN_IF_ERROR(
       db.Cached("DELETE FROM person_phones WHERE person_id = ?").Bind(1, id.value()).Run());
-  return db.Cached("DELETE FROM person_external_ids WHERE person_id = ?")
-      .Bind(1, id.value())
-      .Run();
+  return db.Cached("DELETE FROM person_external_ids WHERE person_id = ?").Bind(1, id.value()).Run();
 }
 
 Status WriteIdentifiers(sql::Db& db, const Person& p) {
   int64_t pos = 0;
   for (const auto& email : p.emails) {
     TANDEM_RETURN_IF_ERROR(db.Cached("INSERT INTO person_emails VALUES(?,?,?)")
-                               .Bind(1, email).Bind(2, p.id.value()).Bind(3, pos++).Run());
+                               .Bind(1, email)
+                               .Bind(2, p.id.value())
+                               .Bind(3, pos++)
+                               .Run());
   }
   pos = 0;
   for (const auto& phone : p.phones) {
     TANDEM_RETURN_IF_ERROR(db.Cached("INSERT INTO person_phones VALUES(?,?,?,?)")
-                               .Bind(1, p.id.value()).Bind(2, pos++)
-                               .BindOptional(3, phone.e164).Bind(4, phone.raw).Run());
+                               .Bind(1, p.id.value())
+                               .Bind(2, pos++)
+                               .BindOptional(3, phone.e164)
+                               .Bind(4, phone.raw)
+                               .Run());
   }
   for (const auto& x : p.external_ids) {
     TANDEM_RETURN_IF_ERROR(db.Cached("INSERT INTO person_external_ids VALUES(?,?)")
-                               .Bind(1, x).Bind(2, p.id.value()).Run());
+                               .Bind(1, x)
+                               .Bind(2, p.id.value())
+                               .Run());
   }
   return Status::Ok();
 }
@@ -181,7 +192,9 @@ Status WipePerson(WriteTxn& txn, PersonId id) {
       txn.db()
           .Cached("UPDATE people SET first_name=NULL, last_name=NULL, job_title=NULL, "
                   "country=NULL, custom='{}', updated_at=?, erased_at=? WHERE id=?")
-          .Bind(1, ToMicros(txn.now())).Bind(2, ToMicros(txn.now())).Bind(3, id.value())
+          .Bind(1, ToMicros(txn.now()))
+          .Bind(2, ToMicros(txn.now()))
+          .Bind(3, id.value())
           .Run());
   return DeleteIdentifiers(txn.db(), id);
 }

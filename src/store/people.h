@@ -52,7 +52,7 @@ struct CompanyFilter {
   UserId owner;
   std::optional<Timestamp> updated_since;
 };
-Result<std::vector<Company>> ListCompanies(sql::Db& db, const CompanyFilter& filter,
-                                           int64_t after, int limit);
+Result<std::vector<Company>> ListCompanies(sql::Db& db, const CompanyFilter& filter, int64_t after,
+                                           int limit);
 
 }  // namespace tandem::store

@@ -78,9 +78,9 @@ CREATE TABLE timeline(
 };
 
 Result<int> CurrentVersion(sql::Db& db) {
-  TANDEM_RETURN_IF_ERROR(db.Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
-      "applied_at INTEGER NOT NULL)"));
+  TANDEM_RETURN_IF_ERROR(
+      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
+              "applied_at INTEGER NOT NULL)"));
   auto st = db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
   if (!st.ok()) return st.status();
   (*st)->Step();

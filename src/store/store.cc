@@ -80,8 +80,10 @@ Status Store::FlushTimelineLocked() {
       TANDEM_RETURN_IF_ERROR(ins.Run());
       upto = std::max(upto, k.seq);
     }
-    return writer_->Cached("INSERT INTO meta VALUES('timeline_indexed_seq', ?) "
-                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    return writer_
+        ->Cached(
+            "INSERT INTO meta VALUES('timeline_indexed_seq', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
         .Bind(1, std::to_string(upto))
         .Run();
   });

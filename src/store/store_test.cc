@@ -55,17 +55,19 @@ TEST_F(StoreTest, PersonRoundTripsWithIdentifiers) {
   p.custom["shoe_size"] = "42";
   ASSERT_TRUE(store_->Write([&](WriteTxn& t) { return InsertPerson(t, p); }).ok());
   ASSERT_TRUE(p.id.valid());
-  ASSERT_TRUE(store_->Read([&](sql::Db& db) {
-    auto got = LoadPerson(db, p.id);
-    EXPECT_TRUE(got.ok());
-    EXPECT_EQ(got->emails, p.emails);
-    EXPECT_EQ(got->phones[0].e164, "+442071234567");
-    EXPECT_EQ(got->consent["email"].state, ConsentState::kOptedIn);
-    EXPECT_EQ(got->custom["shoe_size"], "42");
-    EXPECT_EQ(FindPersonByEmail(db, "ana.b@example.org"), p.id);
-    EXPECT_EQ(FindPersonByExternalId(db, "hubspot:123"), p.id);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](sql::Db& db) {
+                    auto got = LoadPerson(db, p.id);
+                    EXPECT_TRUE(got.ok());
+                    EXPECT_EQ(got->emails, p.emails);
+                    EXPECT_EQ(got->phones[0].e164, "+442071234567");
+                    EXPECT_EQ(got->consent["email"].state, ConsentState::kOptedIn);
+                    EXPECT_EQ(got->custom["shoe_size"], "42");
+                    EXPECT_EQ(FindPersonByEmail(db, "ana.b@example.org"), p.id);
+                    EXPECT_EQ(FindPersonByExternalId(db, "hubspot:123"), p.id);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_F(StoreTest, FailedWriteLeavesNothingBehind) {
@@ -111,14 +113,18 @@ TEST_F(StoreTest, ConcurrentWritesCommitTogetherButFailAlone) {
 
 TEST_F(StoreTest, JournalRejectsReusedIdempotencyKeyAndPagesTimeline) {
   for (int i = 0; i < 5; ++i) {
-    JournalEntry e{.occurred_at = clock_.Now() + std::chrono::minutes(i), .kind = "activity",
-                   .subject = 9, .actor = "api", .type = "page_view", .source = "web",
-                   .client_id = "a" + std::to_string(i), .digest = ContentDigest("x")};
-    ASSERT_TRUE(store_->Write([&](WriteTxn& t) { return AppendJournal(t, e).status(); })
-                    .ok());
+    JournalEntry e{.occurred_at = clock_.Now() + std::chrono::minutes(i),
+                   .kind = "activity",
+                   .subject = 9,
+                   .actor = "api",
+                   .type = "page_view",
+                   .source = "web",
+                   .client_id = "a" + std::to_string(i),
+                   .digest = ContentDigest("x")};
+    ASSERT_TRUE(store_->Write([&](WriteTxn& t) { return AppendJournal(t, e).status(); }).ok());
   }
-  JournalEntry dup{.kind = "activity", .subject = 9, .actor = "api", .source = "web",
-                   .client_id = "a1"};
+  JournalEntry dup{
+      .kind = "activity", .subject = 9, .actor = "api", .source = "web", .client_id = "a1"};
   Status st = store_->Write([&](WriteTxn& t) { return AppendJournal(t, dup).status(); });
   EXPECT_EQ(st.code(), Code::kConflict);
   (void)store_->Read([&](sql::Db& db) {
@@ -136,8 +142,12 @@ TEST_F(StoreTest, JournalRejectsReusedIdempotencyKeyAndPagesTimeline) {
 
 TEST_F(StoreTest, TimelineMergesFlushedAndPendingKeysAcrossReopen) {
   auto append = [&](int i) {
-    JournalEntry e{.occurred_at = clock_.Now() + std::chrono::minutes(i), .kind = "activity",
-                   .subject = 5, .actor = "api", .type = "page_view", .source = "web",
+    JournalEntry e{.occurred_at = clock_.Now() + std::chrono::minutes(i),
+                   .kind = "activity",
+                   .subject = 5,
+                   .actor = "api",
+                   .type = "page_view",
+                   .source = "web",
                    .client_id = "t" + std::to_string(i)};
     ASSERT_TRUE(store_->Write([&](WriteTxn& t) { return AppendJournal(t, e).status(); }).ok());
   };
@@ -170,12 +180,14 @@ TEST_F(StoreTest, TimelineMergesFlushedAndPendingKeysAcrossReopen) {
 TEST_F(StoreTest, TokensAreHashedRevocableAndExpire) {
   User u{.email = "ops@example.com", .role = Role::kAdmin};
   NewToken tok;
-  ASSERT_TRUE(store_->Write([&](WriteTxn& t) {
-    TANDEM_RETURN_IF_ERROR(InsertUser(t, u));
-    auto r = CreateToken(t, u, "cli", clock_.Now() + std::chrono::hours(1));
-    if (r.ok()) tok = *r;
-    return r.status();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](WriteTxn& t) {
+                    TANDEM_RETURN_IF_ERROR(InsertUser(t, u));
+                    auto r = CreateToken(t, u, "cli", clock_.Now() + std::chrono::hours(1));
+                    if (r.ok()) tok = *r;
+                    return r.status();
+                  })
+                  .ok());
   (void)store_->Read([&](sql::Db& db) {
     EXPECT_TRUE(Authenticate(db, tok.secret, clock_.Now()).ok());
     EXPECT_EQ(Authenticate(db, tok.secret, clock_.Now() + std::chrono::hours(2)).status().message(),

@@ -76,8 +76,7 @@ std::optional<User> FindUserByEmail(sql::Db& db, std::string_view email) {
 }
 
 std::vector<User> ListUsers(sql::Db& db) {
-  static const std::string kSql =
-      std::string("SELECT ") + kUserColumns + " FROM users ORDER BY id";
+  static const std::string kSql = std::string("SELECT ") + kUserColumns + " FROM users ORDER BY id";
   auto& s = db.Cached(kSql.c_str());
   std::vector<User> out;
   while (s.Step()) out.push_back(RowToUser(s));
@@ -150,10 +149,19 @@ Result<NewToken> CreateToken(WriteTxn& txn, const User& user, std::string label,
   auto& s = txn.db().Cached(
       "INSERT INTO tokens(user_id, hash, label, created_at, expires_at) VALUES(?,?,?,?,?)");
   s.Bind(1, user.id.value()).BindBlob(2, hash).Bind(3, label).Bind(4, ToMicros(txn.now()));
-  if (expires_at) s.Bind(5, ToMicros(*expires_at)); else s.BindNull(5);
+  if (expires_at)
+    s.Bind(5, ToMicros(*expires_at));
+  else
+    s.BindNull(5);
   TANDEM_RETURN_IF_ERROR(s.Run());
-  t.info = {TokenId(txn.db().LastInsertRowId()), user.id, user.email, user.role,
-            std::move(label), txn.now(), expires_at, std::nullopt};
+  t.info = {TokenId(txn.db().LastInsertRowId()),
+            user.id,
+            user.email,
+            user.role,
+            std::move(label),
+            txn.now(),
+            expires_at,
+            std::nullopt};
   return t;
 }
 
@@ -166,8 +174,7 @@ std::vector<TokenInfo> ListTokens(sql::Db& db) {
 }
 
 Status RevokeToken(WriteTxn& txn, TokenId id) {
-  auto& s = txn.db().Cached(
-      "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
+  auto& s = txn.db().Cached("UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
   s.Bind(1, ToMicros(txn.now())).Bind(2, id.value());
   TANDEM_RETURN_IF_ERROR(s.Run());
   if (txn.db().Changes() == 0) return NotFound("no token with id " + std::to_string(id.value()));
