@@ -88,6 +88,9 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const OpenOptions&
   if (!opt.read_only) {
     pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=";
     pragmas += opt.synchronous_full ? "FULL;" : "NORMAL;";
+    // Checkpoint every 10,000 pages (40 MB) rather than 1,000: a page written by many commits
+    // is copied into the database file once, and the file is fsynced a tenth as often.
+    pragmas += "PRAGMA wal_autocheckpoint=10000;";
   }
   TANDEM_RETURN_IF_ERROR(db->Exec(pragmas));
   return db;
