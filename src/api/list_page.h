@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "api/api.h"
+#include "api/json_codec.h"
 #include "api/json_writer.h"
 #include "api/problem.h"
 
@@ -30,6 +31,26 @@ Response ListPage(const std::vector<Row>& rows, int limit, Render render) {
     w.Null();
   }
   return Json(200, std::move(w.EndObject().str()));
+}
+
+// A whole list route: `limit` and `cursor`, the route's own filter, one read, the page.
+template <typename Filter, typename Row, typename Render>
+Response ListRoute(const ApiContext& ctx, const Call& c,
+                   Result<Filter> (*parse_filter)(const std::map<std::string, std::string>&),
+                   Result<std::vector<Row>> (*fetch)(sql::Db&, const Filter&, int64_t, int),
+                   Render render) {
+  auto page = ParseListParams(c.request.query);
+  if (!page.ok()) return Problem(page.status());
+  auto filter = parse_filter(c.request.query);
+  if (!filter.ok()) return Problem(filter.status());
+  std::vector<Row> rows;
+  Status st = ctx.store.Read([&](sql::Db& db) {
+    auto r = fetch(db, *filter, page->after, page->limit + 1);
+    if (r.ok()) rows = std::move(*r);
+    return r.status();
+  });
+  if (!st.ok()) return Problem(st);
+  return ListPage(rows, page->limit, render);
 }
 
 }  // namespace tandem::api

@@ -78,18 +78,8 @@ Result<store::CompanyFilter> Filter(const std::map<std::string, std::string>& q)
 }
 
 Response List(const ApiContext& ctx, const Call& c) {
-  auto page = ParseListParams(c.request.query);
-  if (!page.ok()) return Problem(page.status());
-  auto filter = Filter(c.request.query);
-  if (!filter.ok()) return Problem(filter.status());
-  std::vector<Company> rows;
-  Status st = ctx.store.Read([&](sql::Db& db) {
-    auto r = store::ListCompanies(db, *filter, page->after, page->limit + 1);
-    if (r.ok()) rows = std::move(*r);
-    return r.status();
-  });
-  if (!st.ok()) return Problem(st);
-  return ListPage(rows, page->limit, [](const Company& c) { return CompanyToJson(c).dump(); });
+  return ListRoute(ctx, c, Filter, store::ListCompanies,
+                   [](const Company& c) { return CompanyToJson(c).dump(); });
 }
 
 }  // namespace

@@ -104,18 +104,8 @@ Result<store::PersonFilter> Filter(const std::map<std::string, std::string>& q) 
 }
 
 Response List(const ApiContext& ctx, const Call& c) {
-  auto page = ParseListParams(c.request.query);
-  if (!page.ok()) return Problem(page.status());
-  auto filter = Filter(c.request.query);
-  if (!filter.ok()) return Problem(filter.status());
-  std::vector<Person> rows;
-  Status st = ctx.store.Read([&](sql::Db& db) {
-    auto r = store::ListPeople(db, *filter, page->after, page->limit + 1);
-    if (r.ok()) rows = std::move(*r);
-    return r.status();
-  });
-  if (!st.ok()) return Problem(st);
-  return ListPage(rows, page->limit, [](const Person& p) { return PersonJson(p); });
+  return ListRoute(ctx, c, Filter, store::ListPeople,
+                   [](const Person& p) { return PersonJson(p); });
 }
 
 Response Timeline(const ApiContext& ctx, const Call& c) {
