@@ -2,6 +2,7 @@
 
 #include "api/problem.h"
 #include "base/strings.h"
+#include "store/schema.h"
 #include "store/users.h"
 
 namespace tandem::api {
@@ -69,7 +70,8 @@ Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
   router_.Add({"GET", "/health", Permission::kPublic, "Liveness and version; no token needed",
                [this](const Call&) {
                  return Json(200, "{\"status\":\"ok\",\"version\":\"" + options_.version +
-                                      "\",\"schema\":1}");
+                                      "\",\"schema\":" +
+                                      std::to_string(store::LatestSchemaVersion()) + "}");
                }});
   router_.Add({"GET", "/api/v1/openapi.json", Permission::kPublic,
                "This API's OpenAPI 3.1 document",

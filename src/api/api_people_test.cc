@@ -96,10 +96,13 @@ TEST_F(PeopleApiTest, ListFiltersAndCursorPaging) {
     if (page["next_cursor"].is_null()) break;
     page = Ok("GET", "/api/v1/people?limit=3&cursor=" + page["next_cursor"].get<std::string>());
   }
-  EXPECT_EQ(ids.size(), 7u);
+  EXPECT_EQ(ids.size(), 7u);  // before the extra person below
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
   EXPECT_EQ(Ok("GET", "/api/v1/people?email=P3%40Example.com")["items"].size(), 1u);
-  EXPECT_EQ(Ok("GET", "/api/v1/people?stage=lead")["items"].size(), 7u);
+  Ok("POST", "/api/v1/people", R"({"email":"özil@example.com"})", 201);
+  EXPECT_EQ(Ok("GET", "/api/v1/people?email=%C3%96ZIL%40example.com")["items"].size(), 1u);
+  EXPECT_EQ(server_.Call("GET", "/api/v1/people?email=nobody", admin_).status, 422);
+  EXPECT_EQ(Ok("GET", "/api/v1/people?stage=lead")["items"].size(), 8u);
   EXPECT_EQ(Ok("GET", "/api/v1/people?stage=customer")["items"].size(), 0u);
   EXPECT_EQ(Ok("GET", "/api/v1/people?updated_since=2030-01-01")["items"].size(), 0u);
   EXPECT_EQ(server_.Call("GET", "/api/v1/people?stage=bogus", admin_).status, 422);

@@ -82,6 +82,19 @@ TEST_F(ApiTest, OpenApiDocumentListsEveryRoute) {
   }
 }
 
+TEST_F(ApiTest, WrongTypesInAdminBodiesAreNamedNotCrashes) {
+  ExpectProblem(server_.Call("POST", "/api/v1/activity-types", admin_, R"({"name":7})"), 422,
+                "name");
+  ExpectProblem(server_.Call("POST", "/api/v1/activity-types", admin_, R"({"name":"Bad Name"})"),
+                422, "name");
+  ExpectProblem(server_.Call("POST", "/api/v1/tokens", admin_, R"({"user":["x"]})"), 422, "user");
+  ExpectProblem(server_.Call("POST", "/api/v1/users", admin_, R"({"email":1,"role":"viewer"})"),
+                422, "email");
+  EXPECT_EQ(
+      server_.Call("POST", "/api/v1/activity-types", admin_, R"({"name":"trial_started"})").status,
+      201);
+}
+
 TEST_F(ApiTest, UnknownPathsAndMethods) {
   ExpectProblem(server_.Call("GET", "/api/v1/nothing", admin_), 404);
   ExpectProblem(server_.Call("DELETE", "/api/v1/people", admin_), 405);

@@ -156,6 +156,17 @@ Result<json> ParseObjectBody(const std::string& body) {
   return j;
 }
 
+std::string OptionalString(const json& body, const char* key, std::string fallback,
+                           std::vector<FieldError>& errors) {
+  auto it = body.find(key);
+  if (it == body.end()) return fallback;
+  if (!it->is_string()) {
+    errors.push_back({key, "must be a string"});
+    return fallback;
+  }
+  return it->get<std::string>();
+}
+
 Result<ingest::PersonFields> PersonFieldsFromJson(const json& j) {
   FieldReader r{j, {}};
   r.CheckKnown({"email", "emails", "phone", "phones", "external_id", "external_ids", "first_name",

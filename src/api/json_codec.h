@@ -23,6 +23,11 @@ nlohmann::json JournalEntryToJson(const store::JournalEntry& e);
 // not JSON, not UTF-8, or not an object.
 Result<nlohmann::json> ParseObjectBody(const std::string& body);
 
+// body[key] as a string, or fallback when absent; a value of another type adds a FieldError
+// naming key and yields fallback.
+std::string OptionalString(const nlohmann::json& body, const char* key, std::string fallback,
+                           std::vector<FieldError>& errors);
+
 Result<ingest::PersonFields> PersonFieldsFromJson(const nlohmann::json& j);
 Result<ingest::CompanyFields> CompanyFieldsFromJson(const nlohmann::json& j);
 

@@ -61,14 +61,13 @@ Response ListTypes(const ApiContext& ctx, const Call&) {
 Response AddType(const ApiContext& ctx, const Call& c) {
   auto body = ParseObjectBody(c.request.body);
   if (!body.ok()) return Problem(body.status(), 400);
-  std::string name = body->value("name", "");
-  std::string category = body->value("category", "marketing");
-  if (!IsValidActivityTypeName(name)) {
-    return Problem(InvalidArgument("invalid activity type",
-                                   {{"name",
-                                     "1-64 characters of a-z, 0-9 and _, starting with "
-                                     "a letter"}}));
+  std::vector<FieldError> errors;
+  std::string name = OptionalString(*body, "name", "", errors);
+  std::string category = OptionalString(*body, "category", "marketing", errors);
+  if (errors.empty() && !IsValidActivityTypeName(name)) {
+    errors.push_back({"name", "1-64 characters of a-z, 0-9 and _, starting with a letter"});
   }
+  if (!errors.empty()) return Problem(InvalidArgument("invalid activity type", std::move(errors)));
   if (FindBuiltinActivityType(name)) {
     return Problem(Status(Code::kAlreadyExists, name + " is a built-in type"));
   }

@@ -67,17 +67,12 @@ Response ListTeams(const ApiContext& ctx, const Call&) {
   return st.ok() ? Items(std::move(items)) : Problem(st);
 }
 
-// Creates a user; with "token": true also a token for them (printed once).
+// Creates a user with a role; tokens for them come from POST /api/v1/tokens.
 Response CreateUser(const ApiContext& ctx, const Call& c) {
   auto body = ParseObjectBody(c.request.body);
   if (!body.ok()) return Problem(body.status(), 400);
   std::vector<FieldError> errors;
-  auto text = [&](const char* k) {
-    auto it = body->find(k);
-    if (it == body->end()) return std::string();
-    if (!it->is_string()) errors.push_back({k, "must be a string"});
-    return it->is_string() ? it->get<std::string>() : std::string();
-  };
+  auto text = [&](const char* k) { return OptionalString(*body, k, "", errors); };
   User u;
   auto email = ingest::NormaliseEmail(text("email"));
   if (!email.ok())
@@ -98,8 +93,10 @@ Response CreateUser(const ApiContext& ctx, const Call& c) {
 Response CreateToken(const ApiContext& ctx, const Call& c) {
   auto body = ParseObjectBody(c.request.body.empty() ? "{}" : c.request.body);
   if (!body.ok()) return Problem(body.status(), 400);
-  std::string email = body->value("user", c.caller.user_email);
-  std::string label = body->value("label", "");
+  std::vector<FieldError> errors;
+  std::string email = OptionalString(*body, "user", c.caller.user_email, errors);
+  std::string label = OptionalString(*body, "label", "", errors);
+  if (!errors.empty()) return Problem(InvalidArgument("invalid token", std::move(errors)));
   std::optional<Timestamp> expires;
   if (body->contains("expires_at")) {
     auto t = (*body)["expires_at"].is_string()

@@ -7,6 +7,7 @@
 #include "api/list_page.h"
 #include "api/problem.h"
 #include "base/strings.h"
+#include "ingest/normalise.h"
 #include "store/journal.h"
 #include "store/people.h"
 
@@ -78,7 +79,14 @@ Response Patch(const ApiContext& ctx, const Call& c) {
 Result<store::PersonFilter> Filter(const std::map<std::string, std::string>& q) {
   store::PersonFilter f;
   std::vector<FieldError> errors;
-  if (auto it = q.find("email"); it != q.end()) f.email = AsciiLower(Trim(it->second));
+  if (auto it = q.find("email"); it != q.end()) {
+    auto email = ingest::NormaliseEmail(it->second);  // the same folding as stored e-mails
+    if (email.ok()) {
+      f.email = *email;
+    } else {
+      errors.push_back({"email", email.status().message()});
+    }
+  }
   if (auto it = q.find("stage"); it != q.end()) {
     f.stage = ParseStage(it->second);
     if (!f.stage) errors.push_back({"stage", "unknown stage '" + it->second + "'"});
