@@ -93,16 +93,15 @@ Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
 
 Api::~Api() { store_.OnRecordsChanged(nullptr); }
 
-Response Api::Handle(const Request& in) const {
+Response Api::Handle(Request in) const {
   try {
-    return Dispatch(in);
+    return Dispatch(std::move(in));
   } catch (const std::exception& e) {
     return Problem(Internal(std::string("unexpected error: ") + e.what()));
   }
 }
 
-Response Api::Dispatch(const Request& in) const {
-  Request req = in;
+Response Api::Dispatch(Request req) const {
   auto target = ParseTarget(req.target);
   if (!target) return Problem(InvalidArgument("malformed percent-encoding in the URL"), 400);
   req.path = std::move(target->first);

@@ -26,13 +26,14 @@ class Api {
   Api(store::Store& store, const Clock& clock, ApiOptions options);
   ~Api();
 
-  Response Handle(const Request& request) const;
+  // Takes the request by value: the body (up to the size limit) is moved, never copied.
+  Response Handle(Request request) const;
   const Router& router() const { return router_; }
   // The OpenAPI 3.1 document, built from the route table.
   const std::string& OpenApiDocument() const { return openapi_; }
 
  private:
-  Response Dispatch(const Request& request) const;
+  Response Dispatch(Request request) const;
 
   store::Store& store_;
   const Clock& clock_;

@@ -17,7 +17,7 @@ using tcp = asio::ip::tcp;
 
 constexpr auto kReadTimeout = std::chrono::seconds(60);
 
-Request ToRequest(const http::request<http::string_body>& in) {
+Request ToRequest(http::request<http::string_body>& in) {
   Request r;
   r.method = std::string(in.method_string());
   r.target = std::string(in.target());
@@ -26,7 +26,7 @@ Request ToRequest(const http::request<http::string_body>& in) {
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     r.headers[name] = std::string(f.value());
   }
-  r.body = in.body();
+  r.body = std::move(in.body());
   return r;
 }
 

@@ -24,7 +24,7 @@ struct ServerOptions {
   size_t max_body_bytes = 32u << 20;  // larger bodies get 413
 };
 
-using Handler = std::function<Response(const Request&)>;
+using Handler = std::function<Response(Request)>;
 
 class HttpServer {
  public:

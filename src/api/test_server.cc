@@ -21,7 +21,7 @@ TestServer::TestServer(size_t max_body_bytes) {
   api_ = std::make_unique<Api>(*store_, clock_, ApiOptions{.phone_region = "GB"});
   server_ = std::make_unique<HttpServer>(
       ServerOptions{.host = "127.0.0.1", .port = 0, .threads = 2, .max_body_bytes = max_body_bytes},
-      [this](const Request& r) { return api_->Handle(r); });
+      [this](Request r) { return api_->Handle(std::move(r)); });
   Status st = server_->Start();
   if (!st.ok()) throw std::runtime_error(st.ToString());
 }

@@ -35,7 +35,7 @@ int Serve(const Globals& g, const ServeArgs& a) {
                           .port = addr->second,
                           .threads = a.threads ? a.threads : c.threads,
                           .max_body_bytes = c.max_body_bytes},
-                         [&api](const api::Request& r) { return api.Handle(r); });
+                         [&api](api::Request r) { return api.Handle(std::move(r)); });
   if (Status st = server.Start(); !st.ok()) return Fail(st);
   std::cout << "tandem " << kVersion << " serving http://" << addr->first << ":" << server.port()
             << " (store " << (*store)->path() << ")" << std::endl;
