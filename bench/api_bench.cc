@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "api/api.h"
+#include "ingest/default_policy.h"
 #include "ingest/records.h"
 #include "store/users.h"
 
@@ -15,6 +16,7 @@ struct Fixture {
   FakeClock clock{*ParseTimestamp("2026-11-01T00:00:00Z")};
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "tandem-api-bench";
   std::unique_ptr<store::Store> store;
+  std::unique_ptr<ingest::LeadModel> leads;
   std::unique_ptr<api::Api> api;
   std::string token;
 
@@ -36,10 +38,12 @@ struct Fixture {
       }
       return Status::Ok();
     });
-    api = std::make_unique<api::Api>(*store, clock, api::ApiOptions{});
+    leads = std::move(*ingest::LeadModel::Open(*store, ingest::EmbeddedDefaultPolicy()));
+    api = std::make_unique<api::Api>(*store, *leads, clock, api::ApiOptions{});
   }
   ~Fixture() {
     api.reset();
+    leads.reset();
     store.reset();
     std::filesystem::remove_all(dir);
   }

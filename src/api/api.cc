@@ -63,10 +63,10 @@ code{background:#f3f3f3;padding:0 .3em}</style></head>
 
 }  // namespace
 
-Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)) {
+Api::Api(store::Store& store, ingest::LeadModel& leads, const Clock& clock, ApiOptions options)
+    : store_(store), leads_(leads), clock_(clock), options_(std::move(options)) {
   store_.OnRecordsChanged([this](const std::vector<int64_t>& ids) { records_.Invalidate(ids); });
-  ApiContext ctx{store_, clock_, options_, tokens_, records_};
+  ApiContext ctx{store_, leads_, clock_, options_, tokens_, records_};
   router_.Add({"GET", "/health", Permission::kPublic, "Liveness and version; no token needed",
                [this](const Call&) {
                  return Json(200, "{\"status\":\"ok\",\"version\":\"" + options_.version +
@@ -88,6 +88,8 @@ Api::Api(store::Store& store, const Clock& clock, ApiOptions options)
   AddActivityRoutes(router_, ctx);
   AddAdminRoutes(router_, ctx);
   AddImportRoutes(router_, ctx);
+  AddPolicyRoutes(router_, ctx);
+  AddPolicyAnalysisRoutes(router_, ctx);
   openapi_ = BuildOpenApiDocument(router_, options_.version);
 }
 

@@ -12,6 +12,7 @@
 #include "api/router.h"
 #include "api/token_cache.h"
 #include "base/time.h"
+#include "ingest/lead_model.h"
 #include "store/store.h"
 
 namespace tandem::api {
@@ -23,7 +24,7 @@ struct ApiOptions {
 
 class Api {
  public:
-  Api(store::Store& store, const Clock& clock, ApiOptions options);
+  Api(store::Store& store, ingest::LeadModel& leads, const Clock& clock, ApiOptions options);
   ~Api();
 
   // Takes the request by value: the body (up to the size limit) is moved, never copied.
@@ -36,6 +37,7 @@ class Api {
   Response Dispatch(Request request) const;
 
   store::Store& store_;
+  ingest::LeadModel& leads_;
   const Clock& clock_;
   ApiOptions options_;
   Router router_;
@@ -47,6 +49,7 @@ class Api {
 // Shared by the route files: what every handler needs.
 struct ApiContext {
   store::Store& store;
+  ingest::LeadModel& leads;  // policy versions, standings, explanations
   const Clock& clock;
   const ApiOptions& options;
   TokenCache& tokens;    // routes that change tokens or roles must Clear() it
@@ -58,6 +61,8 @@ void AddCompanyRoutes(Router& router, const ApiContext& ctx);
 void AddActivityRoutes(Router& router, const ApiContext& ctx);
 void AddAdminRoutes(Router& router, const ApiContext& ctx);
 void AddImportRoutes(Router& router, const ApiContext& ctx);
+void AddPolicyRoutes(Router& router, const ApiContext& ctx);
+void AddPolicyAnalysisRoutes(Router& router, const ApiContext& ctx);
 std::string BuildOpenApiDocument(const Router& router, const std::string& version);
 
 }  // namespace tandem::api

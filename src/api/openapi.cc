@@ -11,6 +11,99 @@ using nlohmann::json;
 
 json Ref(const char* name) { return {{"$ref", std::string("#/components/schemas/") + name}}; }
 
+json Nullable(const char* type) { return {{"type", json::array({type, "null"})}}; }
+
+json LeadStanding() {
+  return {{"type", json::array({"object", "null"})},
+          {"description", "score, grade and persona now; null if the lead model has no record"},
+          {"properties",
+           {{"score", {{"type", "number"}}},
+            {"grade", {{"type", "string"}}},
+            {"persona", Nullable("string")}}}};
+}
+
+json PolicyVersion() {
+  json approval = {{"type", json::array({"object", "null"})},
+                   {"properties", {{"user", Nullable("integer")}, {"at", {{"type", "string"}}}}}};
+  return {{"type", "object"},
+          {"properties",
+           {{"version", {{"type", "integer"}}},
+            {"name", {{"type", "string"}}},
+            {"status", {{"type", "string"}, {"enum", {"draft", "active", "superseded"}}}},
+            {"created_at", {{"type", "string"}}},
+            {"author", Nullable("integer")},
+            {"approvals",
+             {{"type", "object"}, {"properties", {{"marketing", approval}, {"sales", approval}}}}},
+            {"activated_at", Nullable("string")},
+            {"toml", {{"type", "string"}, {"description", "the document (not in lists)"}}}}}};
+}
+
+json Explanation() {
+  json obj = {{"type", "object"}};
+  auto list = [](json props) {
+    return json{{"type", "array"}, {"items", {{"type", "object"}, {"properties", props}}}};
+  };
+  json s = {{"type", "string"}}, n = {{"type", "number"}}, i = {{"type", "integer"}};
+  obj["properties"] = {
+      {"person", i},
+      {"as_of", s},
+      {"policy_version", i},
+      {"score", n},
+      {"decayed", n},
+      {"rules", list({{"rule", s}, {"activity", s}, {"points", n}, {"activities", i}})},
+      {"grade", s},
+      {"persona", Nullable("string")},
+      {"criteria", list({{"fact", s}, {"value", s}, {"thirds", i}})},
+      {"stage", s},
+      {"stages", list({{"from", s},
+                       {"to", s},
+                       {"rule", s},
+                       {"policy_version", i},
+                       {"at", s},
+                       {"cause", Nullable("integer")}})}};
+  return obj;
+}
+
+// The policy routes: TOML in, TOML or JSON out, and the statuses a document edit can meet.
+void DescribePolicy(const std::string& key, json& op) {
+  json problem = {{"description", "a problem (RFC 9457)"},
+                  {"content", {{"application/problem+json", {{"schema", Ref("Problem")}}}}}};
+  json version = {{"description", "the version (TOML for Accept: application/toml)"},
+                  {"content",
+                   {{"application/json", {{"schema", Ref("PolicyVersion")}}},
+                    {"application/toml", {{"schema", {{"type", "string"}}}}}}}};
+  if (key == "GET /api/v1/policy" || key == "GET /api/v1/policy/versions/{v}") {
+    op["responses"]["200"] = version;
+  }
+  if (key == "POST /api/v1/policy/versions/{v}/approve") {
+    op["responses"]["200"] = version;
+    op["responses"]["412"] = problem;
+  }
+  if (key == "PUT /api/v1/policy") {
+    op["requestBody"] = {
+        {"required", true},
+        {"content",
+         {{"application/toml", {{"schema", {{"type", "string"}, {"maxLength", 262144}}}}}}}};
+    op["parameters"] = json::array({{{"name", "If-Match"},
+                                     {"in", "header"},
+                                     {"required", false},
+                                     {"schema", {{"type", "string"}}}}});
+    op["responses"]["201"] = version;
+    op["responses"]["412"] = problem;
+    op["responses"]["415"] = problem;
+  }
+  if (key == "GET /api/v1/policy/versions") {
+    op["responses"]["200"] = {
+        {"description", "success"},
+        {"content", {{"application/json", {{"schema", Ref("PolicyVersionPage")}}}}}};
+  }
+  if (key == "GET /api/v1/people/{id}/explain") {
+    op["responses"]["200"] = {
+        {"description", "success"},
+        {"content", {{"application/json", {{"schema", Ref("Explanation")}}}}}};
+  }
+}
+
 json Schemas() {
   json str = {{"type", "string"}}, integer = {{"type", "integer"}};
   json nullable_int = {{"type", json::array({"integer", "null"})}};
@@ -33,7 +126,8 @@ json Schemas() {
           {"errors",
            {{"type", "array"},
             {"items",
-             {{"type", "object"}, {"properties", {{"field", str}, {"reason", str}}}}}}}}}}},
+             {{"type", "object"},
+              {"properties", {{"field", str}, {"reason", str}, {"line", integer}}}}}}}}}}},
       {"Person",
        {{"type", "object"},
         {"properties",
@@ -58,7 +152,8 @@ json Schemas() {
           {"custom", {{"type", "object"}}},
           {"created_at", str},
           {"updated_at", str},
-          {"erased", {{"type", "boolean"}}}}}}},
+          {"erased", {{"type", "boolean"}}},
+          {"lead", Ref("LeadStanding")}}}}},
       {"PersonInput",
        {{"type", "object"},
         {"description",
@@ -100,10 +195,46 @@ json Schemas() {
             {"items",
              {{"type", "object"},
               {"properties", {{"index", integer}, {"code", str}, {"reason", str}}}}}}}}}}},
+      {"LeadStanding", LeadStanding()},
+      {"PolicyVersion", PolicyVersion()},
+      {"PolicyVersionPage", page("PolicyVersion")},
+      {"Explanation", Explanation()},
       {"PersonPage", page("Person")},
       {"CompanyPage", page("Company")},
       {"TimelinePage", {{"type", "object"}}},
   };
+}
+
+// The policy analyses: a TOML candidate in, a report out (its shape: api/policy_analysis_json.h).
+void DescribePolicyAnalysis(const std::string& key, json& op) {
+  auto query = [](const char* name, const char* type, const char* what) {
+    return json{{"name", name},
+                {"in", "query"},
+                {"required", false},
+                {"schema", {{"type", type}}},
+                {"description", what}};
+  };
+  json report = {{"description", "success"},
+                 {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+  if (key == "POST /api/v1/policy/backtest") {
+    op["requestBody"] = {
+        {"required", true},
+        {"content",
+         {{"application/toml", {{"schema", {{"type", "string"}, {"maxLength", 262144}}}}}}}};
+    op["parameters"] = {query("from", "string", "count decisions from this date or time"),
+                        query("to", "string", "and before this one")};
+    op["responses"]["200"] = report;
+    op["responses"]["415"] = {
+        {"description", "a problem (RFC 9457)"},
+        {"content", {{"application/problem+json", {{"schema", Ref("Problem")}}}}}};
+  }
+  if (key == "GET /api/v1/policy/calibration") {
+    op["parameters"] = {
+        query("max_mqls_per_month", "number", "volume target: at most this many MQLs a month"),
+        query("min_mql_to_sql", "number", "conversion target: a share between 0 and 1"),
+        query("band_width", "number", "score band width (default 25)")};
+    op["responses"]["200"] = report;
+  }
 }
 
 // Request and response schemas for the routes that have them.
@@ -125,6 +256,8 @@ void Describe(const std::string& key, json& op) {
   if (key == "PATCH /api/v1/companies/{id}") body(Ref("Company")), ok("200", Ref("Company"));
   if (key == "GET /api/v1/companies/{id}") ok("200", Ref("Company"));
   if (key == "GET /api/v1/companies") ok("200", Ref("CompanyPage"));
+  DescribePolicy(key, op);
+  DescribePolicyAnalysis(key, op);
   if (key == "POST /api/v1/activities") {
     body({{"type", "array"}, {"maxItems", 10000}, {"items", Ref("Activity")}});
     ok("200", Ref("IngestReport"));

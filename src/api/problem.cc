@@ -69,8 +69,11 @@ int HttpStatusFor(Code code) {
 
 Response Problem(const Status& status, int http_status) {
   nlohmann::json errors = nlohmann::json::array();
-  for (const auto& e : status.errors())
-    errors.push_back({{"field", e.field}, {"reason", e.reason}});
+  for (const auto& e : status.errors()) {
+    nlohmann::json item = {{"field", e.field}, {"reason", e.reason}};
+    if (e.line > 0) item["line"] = e.line;
+    errors.push_back(std::move(item));
+  }
   int http = http_status ? http_status : HttpStatusFor(status.code());
   nlohmann::json body = {{"type", std::string("/problems/") + CodeName(status.code())},
                          {"title", TitleFor(status.code())},

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "api/json_codec.h"
 #include "api/json_writer.h"
+#include "api/lead_json.h"
 #include "api/list_page.h"
 #include "api/problem.h"
 #include "base/strings.h"
@@ -39,7 +40,7 @@ Response Create(const ApiContext& ctx, const Call& c) {
     return ch.status();
   });
   if (!st.ok()) return Problem(st);
-  Response r = Json(201, PersonJson(out.person, &out.warnings));
+  Response r = Json(201, WithLeadNow(ctx, PersonJson(out.person, &out.warnings), out.person.id));
   r.headers.emplace_back("Location", "/api/v1/people/" + std::to_string(out.person.id.value()));
   return r;
 }
@@ -47,7 +48,9 @@ Response Create(const ApiContext& ctx, const Call& c) {
 Response Get(const ApiContext& ctx, const Call& c) {
   auto id = ParseIdSegment(c.params.at("id"), "person");
   if (!id.ok()) return Problem(id.status());
-  if (auto cached = ctx.records.Find(*id)) return Json(200, std::move(*cached));
+  if (auto cached = ctx.records.Find(*id)) {
+    return Json(200, WithLeadNow(ctx, std::move(*cached), PersonId(*id)));
+  }
   uint64_t generation = ctx.records.generation();  // before the snapshot: see record_cache.h
   std::string body;
   Status st = ctx.store.Read([&](sql::Db& db) {
@@ -57,7 +60,7 @@ Response Get(const ApiContext& ctx, const Call& c) {
   });
   if (!st.ok()) return Problem(st);
   ctx.records.Offer(*id, body, generation);
-  return Json(200, std::move(body));
+  return Json(200, WithLeadNow(ctx, std::move(body), PersonId(*id)));
 }
 
 Response Patch(const ApiContext& ctx, const Call& c) {
@@ -73,7 +76,8 @@ Response Patch(const ApiContext& ctx, const Call& c) {
     if (ch.ok()) out = std::move(*ch);
     return ch.status();
   });
-  return st.ok() ? Json(200, PersonJson(out.person, &out.warnings)) : Problem(st);
+  if (!st.ok()) return Problem(st);
+  return Json(200, WithLeadNow(ctx, PersonJson(out.person, &out.warnings), out.person.id));
 }
 
 Result<store::PersonFilter> Filter(const std::map<std::string, std::string>& q) {
@@ -113,7 +117,7 @@ Result<store::PersonFilter> Filter(const std::map<std::string, std::string>& q) 
 
 Response List(const ApiContext& ctx, const Call& c) {
   return ListRoute(ctx, c, Filter, store::ListPeople,
-                   [](const Person& p) { return PersonJson(p); });
+                   [&ctx](const Person& p) { return WithLeadNow(ctx, PersonJson(p), p.id); });
 }
 
 Response Timeline(const ApiContext& ctx, const Call& c) {

@@ -6,8 +6,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <utility>  // before Asio on GCC 12
 
+#include "ingest/default_policy.h"
 #include "store/users.h"
 
 namespace tandem::api {
@@ -18,7 +20,10 @@ TestServer::TestServer(size_t max_body_bytes) {
          ("tandem-api-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::filesystem::remove_all(dir_);
   store_ = std::move(*store::Store::Open((dir_ / "t.db").string(), clock_));
-  api_ = std::make_unique<Api>(*store_, clock_, ApiOptions{.phone_region = "GB"});
+  auto leads = ingest::LeadModel::Open(*store_, ingest::EmbeddedDefaultPolicy());
+  if (!leads.ok()) throw std::runtime_error(leads.status().ToString());
+  leads_ = std::move(*leads);
+  api_ = std::make_unique<Api>(*store_, *leads_, clock_, ApiOptions{.phone_region = "GB"});
   server_ = std::make_unique<HttpServer>(
       ServerOptions{.host = "127.0.0.1", .port = 0, .threads = 2, .max_body_bytes = max_body_bytes},
       [this](Request r) { return api_->Handle(std::move(r)); });
@@ -29,6 +34,7 @@ TestServer::TestServer(size_t max_body_bytes) {
 TestServer::~TestServer() {
   server_->Stop();
   api_.reset();
+  leads_.reset();
   store_.reset();
   std::filesystem::remove_all(dir_);
 }
@@ -52,6 +58,12 @@ std::string TestServer::TokenFor(const std::string& email, Role role) {
 
 TestReply TestServer::Call(const std::string& method, const std::string& target,
                            const std::string& token, const std::string& body) {
+  return Call(method, target, token, body, {});
+}
+
+TestReply TestServer::Call(const std::string& method, const std::string& target,
+                           const std::string& token, const std::string& body,
+                           const std::vector<std::pair<std::string, std::string>>& headers) {
   namespace beast = boost::beast;
   namespace http = beast::http;
   using tcp = boost::asio::ip::tcp;
@@ -63,6 +75,7 @@ TestReply TestServer::Call(const std::string& method, const std::string& target,
   req.set(http::field::host, "127.0.0.1");
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
   req.set(http::field::content_type, "application/json");
+  for (const auto& [name, value] : headers) req.set(name, value);
   req.body() = body;
   req.prepare_payload();
   http::write(stream, req);
@@ -73,8 +86,16 @@ TestReply TestServer::Call(const std::string& method, const std::string& target,
   http::read(stream, buf, parser, ec);
   if (ec) return {0, "", ec.message()};
   auto& res = parser.get();
-  return {static_cast<int>(res.result_int()), std::string(res[http::field::content_type]),
-          res.body()};
+  TestReply reply{static_cast<int>(res.result_int()),
+                  std::string(res[http::field::content_type]),
+                  res.body(),
+                  {}};
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    reply.headers[name] = std::string(f.value());
+  }
+  return reply;
 }
 
 }  // namespace tandem::api

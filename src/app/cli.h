@@ -33,5 +33,9 @@ void AddServeCommand(CLI::App& app, Globals& g);
 void AddDemoCommand(CLI::App& app, Globals& g);
 void AddTokenCommands(CLI::App& app, Globals& g);
 void AddImportCommand(CLI::App& app, Globals& g);
+void AddExplainCommand(CLI::App& app, Globals& g);
+void AddPolicyCommands(CLI::App& app, Globals& g);
+void AddBacktestCommand(CLI::App& app, Globals& g);
+void AddCalibrateCommand(CLI::App& app, Globals& g);
 
 }  // namespace tandem::app

@@ -7,6 +7,7 @@
 #include "api/http_server.h"
 #include "app/cli.h"
 #include "app/version.h"
+#include "ingest/lead_model.h"
 
 namespace tandem::app {
 namespace {
@@ -30,7 +31,11 @@ int Serve(const Globals& g, const ServeArgs& a) {
 
   auto store = g.OpenForWrite("server http://" + listen);
   if (!store.ok()) return Fail(store.status());
-  api::Api api(**store, g.clock, {.phone_region = c.phone_region, .version = kVersion});
+  auto policy = DefaultPolicyText(c);
+  if (!policy.ok()) return Fail(policy.status());
+  auto leads = ingest::LeadModel::Open(**store, *policy);
+  if (!leads.ok()) return Fail(leads.status());
+  api::Api api(**store, **leads, g.clock, {.phone_region = c.phone_region, .version = kVersion});
   api::HttpServer server({.host = addr->first,
                           .port = addr->second,
                           .threads = a.threads ? a.threads : c.threads,

@@ -3,6 +3,10 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "ingest/default_policy.h"
 
 namespace tandem::app {
 namespace {
@@ -41,6 +45,7 @@ Result<Config> LoadConfig(const std::string& path) {
   TANDEM_RETURN_IF_ERROR(Read(t, "server", "threads", threads));
   TANDEM_RETURN_IF_ERROR(Read(t, "server", "max_body_mb", max_body_mb));
   TANDEM_RETURN_IF_ERROR(Read(t, "defaults", "phone_region", c.phone_region));
+  TANDEM_RETURN_IF_ERROR(Read(t, "policy", "default", c.default_policy_path));
   if (sync != "full" && sync != "normal") {
     return InvalidArgument(path + ": store.synchronous must be \"full\" or \"normal\"");
   }
@@ -52,6 +57,18 @@ Result<Config> LoadConfig(const std::string& path) {
   c.threads = static_cast<int>(threads);
   c.max_body_bytes = static_cast<size_t>(max_body_mb) << 20;
   return c;
+}
+
+Result<std::string> DefaultPolicyText(const Config& c) {
+  std::error_code ec;
+  if (c.default_policy_path.empty() || !std::filesystem::exists(c.default_policy_path, ec)) {
+    return std::string(ingest::EmbeddedDefaultPolicy());
+  }
+  std::ifstream in(c.default_policy_path, std::ios::binary);
+  if (!in) return Status(Code::kUnavailable, "cannot read " + c.default_policy_path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {

@@ -14,12 +14,20 @@ struct Config {
   int threads = 2;                        // [server] threads
   size_t max_body_bytes = 32u << 20;      // [server] max_body_mb
   std::string phone_region = "US";        // [defaults] phone_region
+  // [policy] default: the policy installed as version 1 in a new store, relative to the
+  // working directory.
+  std::string default_policy_path = "config/policy.toml";
 };
 
 // Reads path into a Config over the defaults. kNotFound if path does not exist (callers
 // treat a missing default file as "use the defaults"); kInvalidArgument with the line and
 // key for a malformed file or a wrong type.
 Result<Config> LoadConfig(const std::string& path);
+
+// The default policy's text: the file default_policy_path names if it exists, else the copy
+// built into the program (so a store opened anywhere gets one). kUnavailable if the file
+// exists but cannot be read.
+Result<std::string> DefaultPolicyText(const Config& c);
 
 // Splits "host:port". kInvalidArgument if malformed.
 Result<std::pair<std::string, int>> ParseListen(const std::string& listen);

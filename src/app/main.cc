@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
   AddDemoCommand(app, g);
   AddTokenCommands(app, g);
   AddImportCommand(app, g);
+  AddExplainCommand(app, g);
+  AddPolicyCommands(app, g);
+  AddBacktestCommand(app, g);
+  AddCalibrateCommand(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -30,6 +30,7 @@ const char* CodeName(Code code);
 struct FieldError {
   std::string field;  // a field name, or "row 12", or "[3].occurred_at"
   std::string reason;
+  int line = 0;  // for documents (policy, SLA): the 1-based line at fault; 0 if none
 };
 
 // An outcome: ok, or a code with a human message and optional field errors.

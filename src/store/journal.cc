@@ -56,6 +56,12 @@ Result<std::optional<Seq>> Insert(WriteTxn& txn, const JournalEntry& e, const ch
   return std::optional<Seq>(seq);
 }
 
+// Tells the transaction's observer of an appended entry, its seq filled in.
+Status Observe(WriteTxn& txn, const JournalEntry& e, Seq seq) {
+  if (!txn.observer()) return Status::Ok();
+  return txn.observer()->OnAppended(txn, e, seq);
+}
+
 }  // namespace
 
 Result<Seq> AppendJournal(WriteTxn& txn, const JournalEntry& e) {
@@ -64,14 +70,18 @@ Result<Seq> AppendJournal(WriteTxn& txn, const JournalEntry& e) {
                     "reason, type, source, client_id, digest, payload) "
                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!seq.ok()) return seq.status();
+  TANDEM_RETURN_IF_ERROR(Observe(txn, e, **seq));
   return **seq;
 }
 
 Result<std::optional<Seq>> AppendActivity(WriteTxn& txn, const JournalEntry& e) {
-  return Insert(txn, e,
-                "INSERT INTO journal(recorded_at, occurred_at, kind, subject, actor, cause, "
-                "reason, type, source, client_id, digest, payload) "
-                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+  auto seq = Insert(txn, e,
+                    "INSERT INTO journal(recorded_at, occurred_at, kind, subject, actor, cause, "
+                    "reason, type, source, client_id, digest, payload) "
+                    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+  if (!seq.ok() || !*seq) return seq;
+  TANDEM_RETURN_IF_ERROR(Observe(txn, e, **seq));
+  return seq;
 }
 
 std::optional<std::string> FindActivityDigest(sql::Db& db, std::string_view source,

@@ -7,7 +7,7 @@ namespace tandem::store {
 namespace {
 
 // Never edit a migration that has shipped; add a new one.
-constexpr std::array<const char*, 1> kMigrations{
+constexpr std::array<const char*, 2> kMigrations{
     // 1: people, companies, users, tokens, the journal.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -74,6 +74,15 @@ CREATE UNIQUE INDEX journal_idempotency ON journal(source, client_id)
 CREATE TABLE timeline(
   subject INTEGER NOT NULL, occurred_at INTEGER NOT NULL, seq INTEGER NOT NULL,
   PRIMARY KEY(subject, occurred_at, seq)) WITHOUT ROWID;
+)sql",
+    // 2: versions of the qualification policy document (store/policies.h).
+    R"sql(
+CREATE TABLE policy_versions(
+  version INTEGER PRIMARY KEY, name TEXT NOT NULL, toml TEXT NOT NULL, status TEXT NOT NULL,
+  author_id INTEGER, created_at INTEGER NOT NULL,
+  marketing_approver INTEGER, marketing_approved_at INTEGER,
+  sales_approver INTEGER, sales_approved_at INTEGER,
+  activated_at INTEGER, activated_seq INTEGER);
 )sql",
 };
 

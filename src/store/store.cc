@@ -124,10 +124,11 @@ void Store::RunGroup(const std::vector<QueuedWrite*>& group) {
   Status st = sql::InTransaction(*writer_, [&] {
     for (QueuedWrite* w : group) {
       TANDEM_RETURN_IF_ERROR(writer_->Exec("SAVEPOINT w"));
-      auto txn = std::make_unique<WriteTxn>(*writer_, now, next);
+      auto txn = std::make_unique<WriteTxn>(*writer_, now, next, observer_);
       w->status = (*w->fn)(*txn);
       writer_->ResetAll();
       if (!w->status.ok()) {
+        txn->RunUndo();
         TANDEM_RETURN_IF_ERROR(writer_->Exec("ROLLBACK TO w"));
       } else {
         txns.push_back(std::move(txn));
@@ -136,6 +137,9 @@ void Store::RunGroup(const std::vector<QueuedWrite*>& group) {
     }
     return Status::Ok();
   });
+  if (!st.ok()) {
+    for (auto it = txns.rbegin(); it != txns.rend(); ++it) (*it)->RunUndo();
+  }
   std::lock_guard q(queue_mu_);
   for (QueuedWrite* w : group) {
     if (!st.ok()) w->status = st;
@@ -154,6 +158,16 @@ void Store::RunGroup(const std::vector<QueuedWrite*>& group) {
     // still see the keys through pending_timeline_.
     (void)FlushTimelineLocked();
   }
+}
+
+void WriteTxn::RunUndo() {
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
+  undo_.clear();
+}
+
+void Store::SetJournalObserver(JournalObserver* observer) {
+  std::lock_guard lock(write_mu_);
+  observer_ = observer;
 }
 
 void Store::OnRecordsChanged(std::function<void(const std::vector<int64_t>&)> fn) {

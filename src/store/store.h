@@ -29,10 +29,25 @@ struct StoreOptions {
   int64_t cache_bytes = 256ll << 20;
 };
 
+class WriteTxn;
+struct JournalEntry;
+
+// Hears of every journal entry as it is appended, inside the write transaction, so derived
+// decisions (scores, stages) commit or roll back with their cause. The store calls it after
+// each AppendJournal/AppendActivity that wrote a row (entry.seq is not filled in; seq is the
+// one assigned); a non-ok status fails the write. Implementations may append further entries
+// (they are observed too).
+class JournalObserver {
+ public:
+  virtual ~JournalObserver() = default;
+  virtual Status OnAppended(WriteTxn& txn, const JournalEntry& entry, Seq seq) = 0;
+};
+
 // What a write transaction sees: the connection, the time of the write, and id allocation.
 class WriteTxn {
  public:
-  WriteTxn(sql::Db& db, Timestamp now, int64_t& next_id) : db_(db), now_(now), next_id_(next_id) {}
+  WriteTxn(sql::Db& db, Timestamp now, int64_t& next_id, JournalObserver* observer = nullptr)
+      : db_(db), now_(now), next_id_(next_id), observer_(observer) {}
   sql::Db& db() { return db_; }
   Timestamp now() const { return now_; }
   // A new id for a person or company (they share one id space).
@@ -43,11 +58,18 @@ class WriteTxn {
   // Records that a person or company row changed; listeners hear of it after commit.
   void NoteRecordChanged(int64_t id) { changed_.push_back(id); }
   const std::vector<int64_t>& changed_records() const { return changed_; }
+  // Registers an undo for in-memory state changed by this write; run newest first if the
+  // write rolls back (its own failure, or the group's commit failing).
+  void OnRollback(std::function<void()> undo) { undo_.push_back(std::move(undo)); }
+  void RunUndo();
+  JournalObserver* observer() const { return observer_; }
 
  private:
   sql::Db& db_;
   Timestamp now_;
   int64_t& next_id_;
+  JournalObserver* observer_;
+  std::vector<std::function<void()>> undo_;
   std::vector<TimelineKey> timeline_;
   std::vector<int64_t> changed_;
 };
@@ -72,6 +94,10 @@ class Store {
   // commit and before the writers hear of it (so a cache it clears is never behind a write
   // its caller saw). One listener; an empty fn removes it. fn must be quick and thread-safe.
   void OnRecordsChanged(std::function<void(const std::vector<int64_t>&)> fn);
+
+  // Sets the journal observer every later write reports to (nullptr: none). The observer
+  // must outlive its registration.
+  void SetJournalObserver(JournalObserver* observer);
 
   // Timeline keys not yet in the timeline table; readers merge them in (journal.h).
   const PendingTimeline& pending_timeline() const { return pending_timeline_; }
@@ -106,6 +132,7 @@ class Store {
   PendingTimeline pending_timeline_;
 
   std::function<void(const std::vector<int64_t>&)> on_changed_;  // guarded by write_mu_
+  JournalObserver* observer_ = nullptr;                           // guarded by write_mu_
 
   std::mutex queue_mu_;
   std::vector<QueuedWrite*> queue_;  // guarded by queue_mu_; writes waiting for a leader

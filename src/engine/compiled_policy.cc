@@ -1,0 +1,273 @@
+#include "engine/compiled_policy.h"
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "domain/reference.h"
+#include "engine/lead_engine.h"
+
+namespace tandem::engine {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+// Whether keyword occurs in text (both lower case) on word boundaries.
+bool ContainsWords(std::string_view text, std::string_view keyword) {
+  for (size_t at = text.find(keyword); at != std::string_view::npos;
+       at = text.find(keyword, at + 1)) {
+    bool starts = at == 0 || !IsWordChar(text[at - 1]);
+    size_t end = at + keyword.size();
+    bool ends = end == text.size() || !IsWordChar(text[end]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+std::string Signature(const std::string& activity, const std::vector<PropertyTest>& where) {
+  std::string s = activity;
+  for (const auto& t : where) {
+    s += '\x1f' + t.key;
+    for (const auto& v : t.equals) s += "\x1e=" + v;
+    for (const auto& v : t.contains) s += "\x1e~" + v;
+  }
+  return s;
+}
+
+std::vector<CompiledTest> CompileTests(const std::vector<PropertyTest>& where) {
+  std::vector<CompiledTest> out;
+  for (const auto& t : where) out.push_back({t.key, t.equals, t.contains});
+  return out;
+}
+
+// The value a fact test looks at, normalised for comparison.
+std::string FactValue(Fact fact, const Profile& p) {
+  switch (fact) {
+    case Fact::kJobTitle: return Lower(p.job_title);
+    case Fact::kSeniority: return std::string(SeniorityOf(p.job_title));
+    case Fact::kCountry: return p.country;
+    case Fact::kRegion: return std::string(RegionOf(p.country));
+    case Fact::kEmailDomain: {
+      size_t at = p.email.rfind('@');
+      return at == std::string::npos ? "" : Lower(p.email.substr(at + 1));
+    }
+    case Fact::kIndustry: return p.industry;
+    case Fact::kSizeBand: return p.size_band;
+    case Fact::kCompanyCountry: return p.company_country;
+  }
+  return "";
+}
+
+bool FactHolds(const FactTest& test, const Profile& p) {
+  std::string value = FactValue(test.fact, p);
+  if (value.empty()) return false;
+  for (const auto& want : test.in) {
+    if (test.fact == Fact::kJobTitle ? ContainsWords(value, Lower(want))
+                                     : EqualsIgnoreCase(value, want))
+      return true;
+  }
+  return false;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+}  // namespace
+
+std::string FactValueOf(Fact fact, const Profile& profile) { return FactValue(fact, profile); }
+
+bool CompiledTest::Passes(std::span<const Property> props) const {
+  for (const auto& p : props) {
+    if (p.key != key) continue;
+    if (!equals.empty() &&
+        std::none_of(equals.begin(), equals.end(), [&](const auto& v) { return p.value == v; }))
+      return false;
+    for (const auto& c : contains) {
+      if (p.value.find(c) == std::string_view::npos) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+bool PassesAll(std::span<const CompiledTest> tests, std::span<const Property> props) {
+  for (const auto& t : tests) {
+    if (!t.Passes(props)) return false;
+  }
+  return true;
+}
+
+Result<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Compile(QualificationPolicy policy,
+                                                                       int version) {
+  std::shared_ptr<CompiledPolicy> c(new CompiledPolicy());
+  c->policy_ = std::move(policy);
+  c->version_ = version;
+  TANDEM_RETURN_IF_ERROR(c->Build());
+  return std::shared_ptr<const CompiledPolicy>(std::move(c));
+}
+
+int CompiledPolicy::BitFor(const FactTest& test) {
+  for (size_t i = 0; i < fact_tests_.size(); ++i) {
+    if (fact_tests_[i].fact == test.fact && fact_tests_[i].in == test.in)
+      return static_cast<int>(i);
+  }
+  fact_tests_.push_back(test);
+  return static_cast<int>(fact_tests_.size() - 1);
+}
+
+int CompiledPolicy::SlotFor(const Condition& c) {
+  std::string sig = Signature(c.activity, c.where);
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (slots_[i].signature == sig) return static_cast<int>(i);
+  }
+  slots_.push_back({c.activity, CompileTests(c.where), sig});
+  types_[c.activity].slots.push_back(static_cast<uint16_t>(slots_.size() - 1));
+  return static_cast<int>(slots_.size() - 1);
+}
+
+Status CompiledPolicy::Build() {
+  try {
+    zone_ = date::locate_zone(policy_.time_zone);
+  } catch (const std::exception&) {
+    return InvalidArgument("unknown time zone '" + policy_.time_zone + "'",
+                           {{"time_zone", "not an IANA time zone"}});
+  }
+  for (size_t i = 0; i < policy_.scoring.size(); ++i) {
+    types_[policy_.scoring[i].activity].scoring.push_back(static_cast<uint16_t>(i));
+    scoring_tests_.push_back(CompileTests(policy_.scoring[i].where));
+  }
+  if (policy_.personas.size() > 64) return InvalidArgument("a policy has at most 64 personas");
+  for (const auto& persona : policy_.personas) {
+    auto& bits = persona_bits_.emplace_back();
+    for (const auto& c : persona.criteria) bits.emplace_back(BitFor(c.test), c.thirds);
+  }
+  for (size_t i = 0; i < policy_.stages.size(); ++i) {
+    const StageRule& rule = policy_.stages[i];
+    CompiledStageRule out{.index = static_cast<int>(i), .to = rule.to,
+                          .fast_track = rule.fast_track};
+    for (const Condition& c : rule.when) {
+      CompiledCondition cc{.kind = c.kind, .number = c.number, .grade = c.grade.thirds};
+      switch (c.kind) {
+        case Condition::Kind::kPersona:
+          for (size_t p = 0; p < policy_.personas.size(); ++p) {
+            if (std::find(c.names.begin(), c.names.end(), policy_.personas[p].id) !=
+                c.names.end())
+              cc.personas |= uint64_t{1} << p;
+          }
+          break;
+        case Condition::Kind::kFact: cc.bit = BitFor(c.fact); break;
+        case Condition::Kind::kFreeMail:
+          if (free_mail_bit_ < 0) free_mail_bit_ = BitFor({Fact::kEmailDomain, {"\x01free"}});
+          cc.bit = free_mail_bit_;
+          break;
+        case Condition::Kind::kStudent:
+          if (student_bit_ < 0) student_bit_ = BitFor({Fact::kJobTitle, {"\x01student"}});
+          cc.bit = student_bit_;
+          break;
+        case Condition::Kind::kActivity:
+          cc.slot = SlotFor(c);
+          cc.within_us = c.within ? c.within->count() : -1;
+          if (int64_t& h = slots_[cc.slot].horizon_us; h >= 0)
+            h = cc.within_us < 0 ? -1 : std::max(h, cc.within_us);
+          break;
+        default: break;
+      }
+      out.when.push_back(cc);
+    }
+    stage_rules_.push_back(std::move(out));
+  }
+  if (fact_tests_.size() > 64) return InvalidArgument("a policy has at most 64 distinct fact tests");
+  return Status::Ok();
+}
+
+const TypeRules* CompiledPolicy::RulesFor(std::string_view type) const {
+  auto it = types_.find(type);
+  return it == types_.end() ? nullptr : &it->second;
+}
+
+uint64_t CompiledPolicy::FactBits(const Profile& profile) const {
+  uint64_t bits = 0;
+  for (size_t i = 0; i < fact_tests_.size(); ++i) {
+    bool holds;
+    if (static_cast<int>(i) == free_mail_bit_) {
+      holds = IsFreeMailDomain(FactValue(Fact::kEmailDomain, profile));
+    } else if (static_cast<int>(i) == student_bit_) {
+      holds = IsStudentTitle(profile.job_title) ||
+              IsAcademicDomain(FactValue(Fact::kEmailDomain, profile));
+    } else {
+      holds = FactHolds(fact_tests_[i], profile);
+    }
+    if (holds) bits |= uint64_t{1} << i;
+  }
+  return bits;
+}
+
+void CompiledPolicy::GradeOf(uint64_t bits, Grade& grade, int& persona) const {
+  grade = Grade{};
+  persona = -1;
+  for (size_t p = 0; p < persona_bits_.size(); ++p) {
+    int thirds = Grade::kStart;
+    bool matched = false;
+    for (auto [bit, move] : persona_bits_[p]) {
+      if (!(bits >> bit & 1)) continue;
+      matched = true;
+      thirds += move;
+    }
+    if (!matched) continue;
+    thirds = std::clamp(thirds, Grade::kMin, Grade::kMax);
+    if (persona < 0 || thirds > grade.thirds) {
+      grade = Grade{thirds};
+      persona = static_cast<int>(p);
+    }
+  }
+}
+
+std::vector<const PersonaCriterion*> CompiledPolicy::MatchedCriteria(int persona,
+                                                                     uint64_t bits) const {
+  std::vector<const PersonaCriterion*> out;
+  if (persona < 0 || persona >= static_cast<int>(persona_bits_.size())) return out;
+  for (size_t i = 0; i < persona_bits_[persona].size(); ++i) {
+    if (bits >> persona_bits_[persona][i].first & 1)
+      out.push_back(&policy_.personas[persona].criteria[i]);
+  }
+  return out;
+}
+
+int64_t CompiledPolicy::PeriodOf(CapPeriod period, int64_t at_us, ZoneCache& cache) const {
+  if (period == CapPeriod::kEver || period == CapPeriod::kNone) return 0;
+  if (at_us < cache.begin_us || at_us >= cache.end_us) {
+    auto info = zone_->get_info(std::chrono::sys_time<std::chrono::microseconds>(
+        std::chrono::microseconds(at_us)));
+    cache.begin_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                         info.begin.time_since_epoch()).count();
+    cache.end_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                       info.end.time_since_epoch()).count();
+    cache.offset_us = std::chrono::duration_cast<std::chrono::microseconds>(info.offset).count();
+  }
+  constexpr int64_t kDayUs = 86'400'000'000;
+  int64_t local = at_us + cache.offset_us;
+  int64_t day = FloorDiv(local, kDayUs);
+  if (period == CapPeriod::kDay) return day;
+  if (period == CapPeriod::kWeek) return FloorDiv(day + 3, 7);  // 1970-01-01 was a Thursday
+  date::year_month_day ymd{date::sys_days{date::days{day}}};
+  return (static_cast<int>(ymd.year()) - 1970) * 12 +
+         static_cast<int>(static_cast<unsigned>(ymd.month())) - 1;
+}
+
+}  // namespace tandem::engine

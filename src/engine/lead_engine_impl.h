@@ -1,0 +1,54 @@
+// LeadEngine's private parts, shared by its source files. Internal to the engine.
+#pragma once
+
+#include <cmath>
+#include <vector>
+
+#include "engine/lead_engine.h"
+#include "engine/lead_state.h"
+
+namespace tandem::engine {
+
+using internal::PersonState;
+using internal::Window;
+using internal::WindowKind;
+
+struct LeadEngine::Saved {
+  PersonId person;
+  PersonState state;
+  std::vector<Window> overflow;  // oldest first
+  std::vector<internal::Expiry> expiries;
+};
+
+struct LeadEngine::Impl {
+  internal::HugeArray<PersonState> people;  // by person id
+  internal::WindowPool pool;
+  internal::ExpiryLists expiries;
+  CompiledPolicy::ZoneCache zone_cache;
+  PersonId traced;
+  std::vector<double> traced_points;
+  std::vector<int64_t> traced_activities;
+  double traced_decay = 0;
+
+  PersonState& StateOf(PersonId id) {
+    auto i = static_cast<size_t>(id.value());
+    if (i >= people.size()) people.Resize(i + 1);
+    return people[i];
+  }
+  const PersonState* Find(PersonId id) const {
+    auto i = static_cast<size_t>(id.value());
+    return i < people.size() && people[i].known ? &people[i] : nullptr;
+  }
+};
+
+// Halvings due between last_at and t under the policy's decay (0 without decay).
+inline int64_t HalvingsDue(const QualificationPolicy& p, int64_t last_at, int64_t t) {
+  if (!p.decay.halve_after || last_at == internal::kNever || t <= last_at) return 0;
+  return (t - last_at) / p.decay.halve_after->count();
+}
+
+inline double Halve(double v, int64_t times) {
+  return times >= 1100 ? 0.0 : std::ldexp(v, -static_cast<int>(times));
+}
+
+}  // namespace tandem::engine

@@ -1,0 +1,177 @@
+// LeadEngine: policy switches, saving and restoring a person, memory figures, tracing.
+#include <algorithm>
+#include <unordered_map>
+
+#include "engine/lead_engine.h"
+#include "engine/lead_engine_impl.h"
+
+namespace tandem::engine {
+namespace {
+
+// Old seen slot → new slot (by signature), old scoring rule → new rule (by id); -1 if gone.
+struct Remap {
+  std::vector<int> slots, rules;
+};
+
+Remap BuildRemap(const CompiledPolicy& from, const CompiledPolicy& to) {
+  Remap m;
+  for (const auto& s : from.slots()) {
+    int found = -1;
+    for (size_t j = 0; j < to.slots().size(); ++j) {
+      if (to.slots()[j].signature == s.signature) found = static_cast<int>(j);
+    }
+    m.slots.push_back(found);
+  }
+  for (const auto& r : from.policy().scoring) {
+    int found = -1;
+    for (size_t j = 0; j < to.policy().scoring.size(); ++j) {
+      if (to.policy().scoring[j].id == r.id) found = static_cast<int>(j);
+    }
+    m.rules.push_back(found);
+  }
+  return m;
+}
+
+// Rewrites one person's windows for the new policy: seen slots and caps follow their rule or
+// go; expiring points keep expiring, attributed to the new rule of the same id if any.
+void RemapPerson(internal::WindowPool& pool, internal::PersonState& st, const Remap& m) {
+  internal::ForEachWindow(st, pool, [&](internal::Window& w) {
+    int to = -1;
+    if (w.kind == WindowKind::kSeen && w.slot < m.slots.size()) to = m.slots[w.slot];
+    if (w.kind != WindowKind::kSeen && w.slot < m.rules.size()) to = m.rules[w.slot];
+    if (to < 0) return false;
+    w.slot = static_cast<uint16_t>(to);
+    return true;
+  });
+}
+
+void RemapExpiries(internal::ExpiryList& list, const Remap& m) {
+  for (auto& e : list.items) {
+    int to = e.rule < m.rules.size() ? m.rules[e.rule] : -1;
+    e.rule = to >= 0 ? static_cast<uint16_t>(to) : internal::kOrphanRule;
+  }
+}
+
+}  // namespace
+
+void LeadEngine::SetPolicy(std::shared_ptr<const CompiledPolicy> policy) {
+  Remap m = BuildRemap(*policy_, *policy);
+  for (auto& st : impl_->people) {
+    if (!st.known) continue;
+    RemapPerson(impl_->pool, st, m);
+    if (st.expiries) RemapExpiries(impl_->expiries.at(st.expiries), m);
+  }
+  if (impl_->traced.valid()) {
+    std::vector<double> points(policy->policy().scoring.size());
+    std::vector<int64_t> counts(points.size());
+    for (size_t r = 0; r < m.rules.size(); ++r) {
+      if (m.rules[r] < 0) continue;
+      points[m.rules[r]] = impl_->traced_points[r];
+      counts[m.rules[r]] = impl_->traced_activities[r];
+    }
+    impl_->traced_points = std::move(points);
+    impl_->traced_activities = std::move(counts);
+  }
+  policy_ = std::move(policy);
+  impl_->zone_cache = {};
+}
+
+void LeadEngine::Forget(PersonId person) {
+  if (static_cast<size_t>(person.value()) >= impl_->people.size()) return;
+  PersonState& st = impl_->people[person.value()];
+  impl_->pool.Clear(st.overflow);
+  impl_->expiries.Release(st.expiries);
+  st = PersonState{};
+}
+
+std::vector<PersonId> LeadEngine::People() const {
+  std::vector<PersonId> out;
+  for (size_t i = 0; i < impl_->people.size(); ++i) {
+    if (impl_->people[i].known) out.emplace_back(static_cast<int64_t>(i));
+  }
+  return out;
+}
+
+std::shared_ptr<LeadEngine::Saved> LeadEngine::Save(PersonId person) const {
+  auto saved = std::make_shared<Saved>();
+  saved->person = person;
+  if (static_cast<size_t>(person.value()) >= impl_->people.size()) return saved;
+  saved->state = impl_->people[person.value()];
+  for (uint32_t i = saved->state.overflow; i; i = impl_->pool.at(i).next) {
+    saved->overflow.push_back(impl_->pool.at(i).w);
+  }
+  std::reverse(saved->overflow.begin(), saved->overflow.end());
+  if (saved->state.expiries) {
+    const auto& list = impl_->expiries.at(saved->state.expiries);
+    saved->expiries.assign(list.items.begin() + static_cast<std::ptrdiff_t>(list.head),
+                           list.items.end());
+  }
+  return saved;
+}
+
+void LeadEngine::Restore(const Saved& saved) {
+  PersonState& st = impl_->StateOf(saved.person);
+  impl_->pool.Clear(st.overflow);
+  impl_->expiries.Release(st.expiries);
+  st = saved.state;
+  st.overflow = 0;
+  st.expiries = 0;
+  for (const auto& w : saved.overflow) impl_->pool.Push(st.overflow, w);
+  if (!saved.expiries.empty()) {
+    st.expiries = impl_->expiries.Allocate();
+    impl_->expiries.at(st.expiries).items = saved.expiries;
+  }
+}
+
+size_t LeadEngine::StateBytes() const { return impl_->people.size() * sizeof(PersonState); }
+size_t LeadEngine::PeopleCount() const {
+  return static_cast<size_t>(std::count_if(impl_->people.begin(), impl_->people.end(),
+                                           [](const auto& s) { return s.known; }));
+}
+size_t LeadEngine::WindowBytes() const { return impl_->pool.bytes() + impl_->expiries.bytes(); }
+size_t LeadEngine::WindowEntries() const {
+  size_t n = impl_->expiries.entries();
+  for (const auto& st : impl_->people) n += internal::CountWindows(st, impl_->pool);
+  return n;
+}
+
+void LeadEngine::TracePerson(PersonId person) {
+  impl_->traced = person;
+  impl_->traced_points.assign(policy_->policy().scoring.size(), 0);
+  impl_->traced_activities.assign(policy_->policy().scoring.size(), 0);
+  impl_->traced_decay = 0;
+}
+
+std::vector<double> LeadEngine::TracedPoints(Timestamp now) const {
+  std::vector<double> out = impl_->traced_points;
+  const PersonState* st = impl_->Find(impl_->traced);
+  if (!st) return out;
+  int64_t t = ToMicros(now);
+  int64_t k = HalvingsDue(policy_->policy(), st->last_at, t);
+  for (double& p : out) p = Halve(p, k);
+  if (!st->expiries) return out;
+  const auto& list = impl_->expiries.at(st->expiries);
+  for (size_t i = list.head; i < list.items.size() && list.items[i].time <= t; ++i) {
+    const auto& e = list.items[i];
+    if (e.rule < out.size()) out[e.rule] -= Halve(e.value, st->halvings + k - e.halvings);
+  }
+  return out;
+}
+
+const std::vector<int64_t>& LeadEngine::TracedActivities() const {
+  return impl_->traced_activities;
+}
+
+double LeadEngine::TracedDecay(Timestamp now) const {
+  const PersonState* st = impl_->Find(impl_->traced);
+  if (!st) return impl_->traced_decay;
+  int64_t k = HalvingsDue(policy_->policy(), st->last_at, ToMicros(now));
+  return impl_->traced_decay + (st->score - Halve(st->score, k));
+}
+
+uint64_t LeadEngine::FactBitsOf(PersonId person) const {
+  const PersonState* st = impl_->Find(person);
+  return st ? st->facts : 0;
+}
+
+}  // namespace tandem::engine

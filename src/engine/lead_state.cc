@@ -1,0 +1,34 @@
+#include "engine/lead_state.h"
+
+namespace tandem::engine::internal {
+
+Window* FindWindow(PersonState& st, WindowPool& pool, WindowKind kind, uint16_t slot) {
+  for (Window& w : st.windows) {
+    if (w.kind == kind && w.slot == slot) return &w;
+  }
+  for (uint32_t i = st.overflow; i; i = pool.at(i).next) {
+    Window& w = pool.at(i).w;
+    if (w.kind == kind && w.slot == slot) return &w;
+  }
+  return nullptr;
+}
+
+const Window* FindWindow(const PersonState& st, const WindowPool& pool, WindowKind kind,
+                         uint16_t slot) {
+  return FindWindow(const_cast<PersonState&>(st), const_cast<WindowPool&>(pool), kind, slot);
+}
+
+Window& AddWindow(PersonState& st, WindowPool& pool, const Window& w) {
+  for (Window& free : st.windows) {
+    if (free.kind == WindowKind::kFree) return free = w;
+  }
+  return pool.at(pool.Push(st.overflow, w)).w;
+}
+
+size_t CountWindows(const PersonState& st, const WindowPool& pool) {
+  size_t n = 0;
+  ForEachWindow(st, pool, [&](const Window&) { ++n; });
+  return n;
+}
+
+}  // namespace tandem::engine::internal

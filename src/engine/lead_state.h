@@ -1,0 +1,237 @@
+// The engine's per-person state with its windowed entries. Internal to the engine.
+//
+// Each person's state is one 256-byte block: the core fields and eight inline windowed entries
+// (caps, expiring points, last-seen activities), so an activity touches four adjacent cache
+// lines. Entries beyond eight overflow into a shared pool as a linked list.
+#pragma once
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <vector>
+
+namespace tandem::engine::internal {
+
+constexpr int64_t kNever = std::numeric_limits<int64_t>::min();
+constexpr uint16_t kOrphanRule = 0xFFFF;  // points of a rule the current policy no longer has
+
+enum class WindowKind : uint8_t { kFree, kSeen, kCap };
+
+// One windowed fact about a person.
+struct Window {
+  uint16_t slot = 0;  // kSeen: seen slot; kCap: scoring rule
+  WindowKind kind = WindowKind::kFree;
+  int32_t halvings = 0;  // unused
+  int64_t time = 0;      // kSeen: last seen; kCap: period
+  double value = 0;      // kCap: points given in the period
+};
+static_assert(sizeof(Window) == 24);
+
+constexpr int kInlineWindows = 8;
+
+// Invariants: score is as of last_at (decay after it not yet applied); facts are the current
+// policy's fact bits; overflow heads the person's pool list (0: none).
+struct alignas(64) PersonState {
+  double score = 0;
+  int64_t last_at = kNever;  // the latest activity's time
+  int64_t stage_at = 0;
+  uint64_t facts = 0;
+  uint32_t overflow = 0;
+  uint32_t expiries = 0;  // index into the engine's expiry lists; 0: none
+  int32_t halvings = 0;   // decay halvings so far
+  int16_t stage_rule = -1;
+  uint16_t stage_version = 0;
+  uint8_t stage = 1;  // a tandem::Stage; kLead
+  int8_t grade = 2;
+  int8_t persona = -1;
+  bool known = false;
+  Window windows[kInlineWindows];
+};
+static_assert(sizeof(PersonState) == 256);
+
+// A growable array of T in memory the kernel may back with 2 MiB pages: per-person state is
+// touched at random, and with 4 KiB pages most touches would also miss the TLB.
+// REQUIRES: T is trivially copyable.
+template <typename T>
+class HugeArray {
+ public:
+  HugeArray() = default;
+  HugeArray(const HugeArray&) = delete;
+  HugeArray& operator=(const HugeArray&) = delete;
+  ~HugeArray() { std::free(data_); }
+  size_t size() const { return size_; }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  T* begin() { return data_; }
+  T* end() { return data_ + size_; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+  // Grows to n elements, the new ones default-constructed.
+  void Resize(size_t n) {
+    if (n > capacity_) Reserve(std::max(n, capacity_ + capacity_ / 2));
+    for (size_t i = size_; i < n; ++i) new (&data_[i]) T();
+    size_ = std::max(size_, n);
+  }
+
+ private:
+  static constexpr size_t kHuge = 2u << 20;
+  void Reserve(size_t n) {
+    size_t bytes = (n * sizeof(T) + kHuge - 1) / kHuge * kHuge;
+    T* grown = static_cast<T*>(std::aligned_alloc(kHuge, bytes));
+    if (!grown) throw std::bad_alloc();
+    madvise(grown, bytes, MADV_HUGEPAGE);
+    if (size_) std::memcpy(static_cast<void*>(grown), data_, size_ * sizeof(T));
+    std::free(data_);
+    data_ = grown;
+    capacity_ = bytes / sizeof(T);
+  }
+  T* data_ = nullptr;
+  size_t size_ = 0, capacity_ = 0;
+};
+
+// Points that stop counting at `time` (rules with expires_after).
+struct Expiry {
+  int64_t time = 0;
+  double value = 0;      // points earned
+  int32_t halvings = 0;  // the person's halvings when they were earned
+  uint16_t rule = 0;
+};
+
+// One person's expiring points, soonest first from `head`.
+struct ExpiryList {
+  size_t head = 0;
+  std::vector<Expiry> items;
+  bool empty() const { return head == items.size(); }
+  const Expiry& front() const { return items[head]; }
+  void PopFront() {
+    if (++head == items.size() || (head > 64 && head * 2 > items.size())) {
+      items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(head));
+      head = 0;
+    }
+  }
+  // Keeps the order by time; activities mostly arrive in time order, so this appends.
+  void Insert(const Expiry& e) {
+    auto at = items.end();
+    while (at != items.begin() + static_cast<std::ptrdiff_t>(head) && (at - 1)->time > e.time)
+      --at;
+    items.insert(at, e);
+  }
+};
+
+// Every person's expiry list, by PersonState::expiries. Index 0 is never used.
+class ExpiryLists {
+ public:
+  ExpiryLists() : lists_(1) {}
+  ExpiryList& at(uint32_t i) { return lists_[i]; }
+  const ExpiryList& at(uint32_t i) const { return lists_[i]; }
+  uint32_t Allocate() {
+    if (!free_.empty()) {
+      uint32_t i = free_.back();
+      free_.pop_back();
+      return i;
+    }
+    lists_.emplace_back();
+    return static_cast<uint32_t>(lists_.size() - 1);
+  }
+  void Release(uint32_t& i) {
+    if (!i) return;
+    lists_[i] = {};
+    free_.push_back(i);
+    i = 0;
+  }
+  size_t entries() const {
+    size_t n = 0;
+    for (const auto& l : lists_) n += l.items.size() - l.head;
+    return n;
+  }
+  size_t bytes() const {
+    size_t n = lists_.capacity() * sizeof(ExpiryList);
+    for (const auto& l : lists_) n += l.items.capacity() * sizeof(Expiry);
+    return n;
+  }
+
+ private:
+  std::vector<ExpiryList> lists_;
+  std::vector<uint32_t> free_;
+};
+
+// Overflow entries for every person: a pool with a free list. Index 0 is never used.
+class WindowPool {
+ public:
+  struct Entry {
+    Window w;
+    uint32_t next = 0;  // 0 ends the list
+  };
+  WindowPool() : entries_(1) {}
+  Entry& at(uint32_t i) { return entries_[i]; }
+  const Entry& at(uint32_t i) const { return entries_[i]; }
+  uint32_t Push(uint32_t& head, const Window& w) {
+    uint32_t i = free_;
+    if (i) {
+      free_ = entries_[i].next;
+    } else {
+      i = static_cast<uint32_t>(entries_.size());
+      entries_.emplace_back();
+    }
+    entries_[i] = {w, head};
+    head = i;
+    ++live_;
+    return i;
+  }
+  // Unlinks entry i (whose predecessor is prev, 0 if it is the head) and frees it.
+  void Remove(uint32_t& head, uint32_t prev, uint32_t i) {
+    (prev ? entries_[prev].next : head) = entries_[i].next;
+    entries_[i].next = free_;
+    free_ = i;
+    --live_;
+  }
+  void Clear(uint32_t& head) {
+    while (head) Remove(head, 0, head);
+  }
+  size_t bytes() const { return entries_.capacity() * sizeof(Entry); }
+  size_t live() const { return live_; }
+
+ private:
+  std::vector<Entry> entries_;
+  uint32_t free_ = 0;
+  size_t live_ = 0;
+};
+
+// Windows of one person, inline first, then the pool. All of these are cheap on the inline
+// part and walk the pool list only when the person has overflowed.
+Window* FindWindow(PersonState& st, WindowPool& pool, WindowKind kind, uint16_t slot);
+const Window* FindWindow(const PersonState& st, const WindowPool& pool, WindowKind kind,
+                         uint16_t slot);
+Window& AddWindow(PersonState& st, WindowPool& pool, const Window& w);
+// Calls fn(Window&) for each window; fn returns false to remove it.
+template <typename Fn>
+void ForEachWindow(PersonState& st, WindowPool& pool, Fn fn) {
+  for (Window& w : st.windows) {
+    if (w.kind != WindowKind::kFree && !fn(w)) w.kind = WindowKind::kFree;
+  }
+  for (uint32_t prev = 0, i = st.overflow; i;) {
+    uint32_t next = pool.at(i).next;
+    if (fn(pool.at(i).w)) {
+      prev = i;
+    } else {
+      pool.Remove(st.overflow, prev, i);
+    }
+    i = next;
+  }
+}
+template <typename Fn>
+void ForEachWindow(const PersonState& st, const WindowPool& pool, Fn fn) {
+  for (const Window& w : st.windows) {
+    if (w.kind != WindowKind::kFree) fn(w);
+  }
+  for (uint32_t i = st.overflow; i; i = pool.at(i).next) fn(pool.at(i).w);
+}
+size_t CountWindows(const PersonState& st, const WindowPool& pool);
+
+}  // namespace tandem::engine::internal

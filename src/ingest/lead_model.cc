@@ -1,0 +1,212 @@
+// LeadModel: opening (policies, replay), the live path from journal entries to decisions, and
+// policy activation. Policy documents are in lead_model_policy.cc, explanations in
+// lead_model_explain.cc.
+#include "ingest/lead_model.h"
+
+#include <charconv>
+
+#include "engine/policy_toml.h"
+#include "ingest/lead_model_impl.h"
+#include "store/journal.h"
+#include "store/policies.h"
+
+namespace tandem::ingest {
+namespace {
+
+std::string Num(double v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+std::string Quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  out += s;
+  out += '"';
+  return out;
+}
+
+// The reason a decision is journaled with: machine-readable, no personal data.
+std::string ReasonOf(const engine::Decision& d, const engine::DecisionLog& log,
+                     const QualificationPolicy& p) {
+  std::string r = "{\"policy\":" + std::to_string(d.policy_version);
+  using K = engine::Decision::Kind;
+  if (d.kind == K::kScore) {
+    r += ",\"score\":" + Num(d.score_after) + ",\"delta\":" + Num(d.score_after - d.score_before);
+    r += ",\"rules\":[";
+    for (uint32_t i = d.hits_begin; i < d.hits_end; ++i) {
+      const auto& h = log.hits[i];
+      if (i != d.hits_begin) r += ',';
+      r += "{\"rule\":" + Quoted(p.scoring[h.rule].id) + ",\"points\":" + Num(h.points);
+      r += h.capped ? ",\"capped\":true}" : "}";
+    }
+    r += "]";
+    if (d.decayed != 0) r += ",\"decayed\":" + Num(d.decayed);
+    if (d.expired != 0) r += ",\"expired\":" + Num(d.expired);
+  } else if (d.kind == K::kGrade) {
+    r += ",\"grade\":" + Quoted(GradeName(d.grade_after)) +
+         ",\"from\":" + Quoted(GradeName(d.grade_before));
+    r += ",\"persona\":" +
+         (d.persona_after < 0 ? std::string("null") : Quoted(p.personas[d.persona_after].id));
+  } else {
+    r += ",\"rule\":" + Quoted(p.stages[d.stage_rule].id) +
+         ",\"from\":" + Quoted(StageName(d.stage_before)) +
+         ",\"to\":" + Quoted(StageName(d.stage_after));
+  }
+  return r + "}";
+}
+
+std::string ActorOf(const engine::Decision& d, const engine::DecisionLog& log,
+                    const QualificationPolicy& p) {
+  std::string v = "@v" + std::to_string(d.policy_version);
+  using K = engine::Decision::Kind;
+  if (d.kind == K::kScore) {
+    return d.hits_end > d.hits_begin ? "rule:" + p.scoring[log.hits[d.hits_begin].rule].id + v
+                                     : "decay" + v;
+  }
+  if (d.kind == K::kGrade) return "grading" + v;
+  return "rule:" + p.stages[d.stage_rule].id + v;
+}
+
+const char* KindOf(engine::Decision::Kind k) {
+  switch (k) {
+    case engine::Decision::Kind::kScore: return "score_changed";
+    case engine::Decision::Kind::kGrade: return "grade_changed";
+    case engine::Decision::Kind::kStage: return "stage_changed";
+  }
+  return "score_changed";
+}
+
+}  // namespace
+
+Status JournalDecisions(store::WriteTxn& txn, const engine::DecisionLog& log,
+                        const QualificationPolicy& policy) {
+  for (const auto& d : log.decisions) {
+    store::JournalEntry e{.recorded_at = txn.now(),
+                          .occurred_at = d.at,
+                          .kind = KindOf(d.kind),
+                          .subject = d.person.value(),
+                          .actor = ActorOf(d, log, policy),
+                          .cause = d.cause,
+                          .reason = ReasonOf(d, log, policy)};
+    TANDEM_RETURN_IF_ERROR(store::AppendJournal(txn, e).status());
+    if (d.kind != engine::Decision::Kind::kStage) continue;
+    auto& s = txn.db().Cached("UPDATE people SET stage = ? WHERE id = ?");
+    s.Bind(1, StageName(d.stage_after)).Bind(2, d.person.value());
+    TANDEM_RETURN_IF_ERROR(s.Run());
+    txn.NoteRecordChanged(d.person.value());
+  }
+  return Status::Ok();
+}
+
+LeadModel::LeadModel(store::Store& store) : store_(store), impl_(std::make_unique<Impl>()) {}
+
+LeadModel::~LeadModel() { store_.SetJournalObserver(nullptr); }
+
+Result<std::unique_ptr<LeadModel>> LeadModel::Open(store::Store& store,
+                                                   std::string_view default_policy_toml) {
+  std::unique_ptr<LeadModel> model(new LeadModel(store));
+  TANDEM_RETURN_IF_ERROR(model->InstallDefault(default_policy_toml));
+  TANDEM_RETURN_IF_ERROR(model->LoadPolicies());
+  TANDEM_RETURN_IF_ERROR(model->Rebuild());
+  store.SetJournalObserver(model.get());
+  return model;
+}
+
+Status LeadModel::InstallDefault(std::string_view toml) {
+  bool have = false;
+  TANDEM_RETURN_IF_ERROR(store_.Read([&](sql::Db& db) {
+    have = store::LatestPolicyVersion(db).has_value();
+    return Status::Ok();
+  }));
+  if (have) return Status::Ok();
+  auto parsed = engine::ParsePolicy(toml);
+  if (!parsed.ok()) {
+    return Status(Code::kInvalidArgument,
+                  "the default policy does not check: " + parsed.status().message(),
+                  parsed.status().errors());
+  }
+  return store_.Write([&](store::WriteTxn& txn) {
+    store::JournalEntry e{.recorded_at = txn.now(), .occurred_at = txn.now(),
+                          .kind = "policy_activated", .actor = "system",
+                          .reason = "{\"policy\":1,\"name\":" + Quoted(parsed->name) +
+                                    ",\"why\":\"default policy installed\"}",
+                          .digest = store::ContentDigest(toml)};
+    auto seq = store::AppendJournal(txn, e);
+    if (!seq.ok()) return seq.status();
+    return store::InstallDefaultPolicy(txn, parsed->name, toml, *seq).status();
+  });
+}
+
+Status LeadModel::LoadPolicies() {
+  std::vector<store::PolicyRecord> records;
+  std::vector<std::string> custom;
+  TANDEM_RETURN_IF_ERROR(store_.Read([&](sql::Db& db) {
+    records = store::ListPolicyVersions(db);
+    custom = store::ListCustomActivityTypes(db);
+    return Status::Ok();
+  }));
+  for (const auto& r : records) {
+    if (!r.activated_seq.valid()) continue;
+    auto compiled = CompileVersion(r.toml, r.version, custom);
+    if (!compiled.ok()) return compiled.status();
+    impl_->activations[r.activated_seq.value()] = *compiled;
+    impl_->activated_at[r.activated_seq.value()] = r.activated_at.value_or(Timestamp{});
+  }
+  if (impl_->activations.empty()) return FailedPrecondition("the store holds no active policy");
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const engine::CompiledPolicy>> LeadModel::CompileVersion(
+    std::string_view toml, int version, const std::vector<std::string>& custom) {
+  auto parsed = engine::ParsePolicy(toml, custom);
+  if (!parsed.ok()) return parsed.status();
+  return engine::CompiledPolicy::Compile(std::move(*parsed), version);
+}
+
+Status LeadModel::Rebuild() {
+  auto engine = std::make_unique<engine::LeadEngine>(impl_->activations.rbegin()->second);
+  JournalReplay replay(*engine, impl_->activations);
+  engine::DecisionLog log;
+  TANDEM_RETURN_IF_ERROR(store_.Read([&](sql::Db& db) {
+    auto st = db.Prepare(kReplaySql);
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, int64_t{0});
+    while ((*st)->Step()) {
+      replay.Apply(ReadReplayRow(**st), log);
+      log.Clear();
+    }
+    return (*st)->status();
+  }));
+  std::lock_guard lock(impl_->mu);
+  impl_->engine = std::move(engine);
+  return Status::Ok();
+}
+
+ReplayRow ReadReplayRow(sql::Stmt& s) {
+  return {.seq = Seq(s.Int(0)),
+          .occurred_at = FromMicros(s.Int(1)),
+          .kind = s.TextView(2),
+          .subject = s.Int(3),
+          .type = s.TextView(4),
+          .payload = s.TextView(5)};
+}
+
+engine::Standing LeadModel::StandingOf(PersonId person, Timestamp now) const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->engine->StandingOf(person, now);
+}
+
+std::shared_ptr<const engine::CompiledPolicy> LeadModel::ActivePolicy() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->activations.rbegin()->second;
+}
+
+size_t LeadModel::StateBytes() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->engine->StateBytes() + impl_->engine->WindowBytes();
+}
+
+}  // namespace tandem::ingest

@@ -1,0 +1,33 @@
+// LeadModel's private state, shared by its source files. Internal to ingest.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "engine/lead_engine.h"
+#include "ingest/lead_model.h"
+#include "ingest/lead_replay.h"
+#include "store/db.h"
+
+namespace tandem::ingest {
+
+// Invariants: activations holds every activated version by its policy_activated seq; the
+// engine applies the latest; engine state reflects every committed journal entry (and, during
+// a write, that write's uncommitted ones, undone if it rolls back).
+struct LeadModel::Impl {
+  mutable std::mutex mu;  // guards everything below
+  std::unique_ptr<engine::LeadEngine> engine;
+  std::map<int64_t, std::shared_ptr<const engine::CompiledPolicy>> activations;
+  std::map<int64_t, Timestamp> activated_at;
+};
+
+// Journals each decision in log (score_changed, grade_changed, stage_changed) and moves the
+// people view's stage with stage decisions.
+Status JournalDecisions(store::WriteTxn& txn, const engine::DecisionLog& log,
+                        const QualificationPolicy& policy);
+
+// A row of kReplaySql.
+ReplayRow ReadReplayRow(sql::Stmt& s);
+
+}  // namespace tandem::ingest

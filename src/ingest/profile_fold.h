@@ -1,0 +1,64 @@
+// Person and company changes folded into the profiles the engine grades — once, for any
+// number of engines replaying the same journal side by side (backtests). It takes the same
+// steps as JournalReplay (lead_replay.h), but yields each profile change instead of handing it
+// to one engine; profile_fold_test.cc checks that an engine fed either way decides the same.
+//
+// Thread-safety: none; one fold per thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/time.h"
+#include "engine/lead_engine.h"
+
+namespace simdjson::dom {
+class object;
+}
+
+namespace tandem::ingest {
+
+class ProfileFold {
+ public:
+  // Where a change goes: `erased` (forget the person) or a new profile to grade them by.
+  struct Sink {
+    virtual void Profile(PersonId person, const engine::Profile& profile, Timestamp at,
+                         Seq cause) = 0;
+    virtual void Erased(PersonId person, Timestamp at, Seq cause) = 0;
+
+   protected:
+    ~Sink() = default;
+  };
+
+  // A person_changed entry's payload ({"fields": {...}}): the person's facts updated, then
+  // their profile, always (as JournalReplay re-grades on every change).
+  void PersonChanged(int64_t id, std::string_view payload, Timestamp at, Seq seq, Sink& sink);
+  // A company_changed entry's payload: when it touches a graded fact (industry, size band,
+  // country), the profile of each of the company's people, by ascending id.
+  void CompanyChanged(int64_t id, std::string_view payload, Timestamp at, Seq seq, Sink& sink);
+  void PersonErased(int64_t id, Timestamp at, Seq seq, Sink& sink);
+
+ private:
+  struct PersonFacts {
+    std::string job_title, country, email;
+    int64_t company = 0;
+    bool known = false;
+  };
+  struct CompanyFacts {
+    std::string industry, size_band, country;
+  };
+  void Fold(int64_t id, simdjson::dom::object fields);
+  PersonFacts& PersonAt(int64_t id);
+  CompanyFacts& CompanyAt(int64_t id);
+  engine::Profile ProfileOf(const PersonFacts& p);
+
+  // By id (people and companies share one dense id space).
+  std::vector<PersonFacts> people_;
+  std::vector<CompanyFacts> companies_;
+  std::vector<std::vector<int64_t>> members_;  // company → people (may be stale)
+};
+
+}  // namespace tandem::ingest
