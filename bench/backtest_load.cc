@@ -373,6 +373,8 @@ int main(int argc, char** argv) {
   std::printf("{\"store\":\"%s\",\"generated_or_checked_s\":%.1f,", a.path.c_str(), gen);
   Backtest(**store, active, Policy(variant, 0));
   if (a.calibrate) Calibration(**store, active);
-  std::printf("}\n");
+  rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  std::printf(",\"max_rss_mb\":%ld}\n", u.ru_maxrss / 1024);
   return 0;
 }

@@ -33,6 +33,12 @@ Result<std::unique_ptr<store::Store>> Globals::OpenForWrite(const std::string& w
   return s;
 }
 
+Result<std::unique_ptr<ingest::LeadModel>> Globals::OpenLeadModel(store::Store& store) const {
+  auto policy = DefaultPolicyText(Resolve());
+  if (!policy.ok()) return policy.status();
+  return ingest::LeadModel::Open(store, *policy);
+}
+
 Result<std::unique_ptr<store::Store>> Globals::OpenForRead() const {
   return store::Store::Open(Resolve().db_path, clock, {.read_only = true});
 }

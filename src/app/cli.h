@@ -7,6 +7,7 @@
 
 #include "app/config.h"
 #include "base/time.h"
+#include "ingest/lead_model.h"
 #include "store/store.h"
 
 namespace tandem::app {
@@ -24,6 +25,9 @@ struct Globals {
   // --url and --token.
   Result<std::unique_ptr<store::Store>> OpenForWrite(const std::string& who) const;
   Result<std::unique_ptr<store::Store>> OpenForRead() const;
+  // The lead model over a store opened for writing: every writer runs it, so each journaled
+  // input gets its decisions in the same write. The model must be destroyed before the store.
+  Result<std::unique_ptr<ingest::LeadModel>> OpenLeadModel(store::Store& store) const;
 };
 
 // Exit codes: 0 ok, 1 the operation failed, 2 bad usage, 3 the store is held by a server.

@@ -14,14 +14,14 @@ namespace tandem::app {
 
 using OrderedJson = nlohmann::ordered_json;
 
-// The store to analyse: for writing when no server holds it (a new store gets the default
-// policy installed), else read-only — an analysis changes nothing.
-Result<std::unique_ptr<store::Store>> OpenAnalysisStore(const Globals& g, const std::string& who);
-
-// The store's active policy, compiled; installs the default policy first in a store that has
-// none (as every other subcommand's lead model does).
-Result<std::shared_ptr<const engine::CompiledPolicy>> ActivePolicyOf(const Globals& g,
-                                                                     store::Store& store);
+// The store to analyse and its active policy, compiled. Opened read-only (an analysis changes
+// nothing, and a server may hold the store); a store with no policy yet is opened for writing
+// once, to install the default policy as every other subcommand's lead model does.
+struct AnalysisStore {
+  std::unique_ptr<store::Store> store;
+  std::shared_ptr<const engine::CompiledPolicy> active;
+};
+Result<AnalysisStore> OpenAnalysisStore(const Globals& g, const std::string& who);
 
 // One call to the server named by --url; the answer's JSON, member order kept. A 422 becomes
 // kInvalidArgument with the problem's errors (field, reason, line); other failures

@@ -15,21 +15,21 @@
 
 namespace tandem::app {
 
-Result<std::unique_ptr<store::Store>> OpenAnalysisStore(const Globals& g, const std::string& who) {
-  auto s = g.OpenForWrite(who);
-  if (s.ok() || s.status().message().find("held by") == std::string::npos) return s;
-  return g.OpenForRead();
-}
-
-Result<std::shared_ptr<const engine::CompiledPolicy>> ActivePolicyOf(const Globals& g,
-                                                                     store::Store& store) {
-  auto active = ingest::LoadActivePolicy(store);
-  if (active.ok() || active.status().code() != Code::kNotFound) return active;
+Result<AnalysisStore> OpenAnalysisStore(const Globals& g, const std::string& who) {
+  if (auto read = g.OpenForRead(); read.ok()) {
+    auto active = ingest::LoadActivePolicy(**read);
+    if (active.ok()) return AnalysisStore{std::move(*read), std::move(*active)};
+    if (active.status().code() != Code::kNotFound) return active.status();
+  }
+  auto store = g.OpenForWrite(who);
+  if (!store.ok()) return store.status();
   auto text = DefaultPolicyText(g.Resolve());
   if (!text.ok()) return text.status();
-  auto leads = ingest::LeadModel::Open(store, *text);
+  auto leads = ingest::LeadModel::Open(**store, *text);
   if (!leads.ok()) return leads.status();
-  return (*leads)->ActivePolicy();
+  auto active = (*leads)->ActivePolicy();
+  leads->reset();  // unregisters from the store before the store moves
+  return AnalysisStore{std::move(*store), std::move(active)};
 }
 
 Result<OrderedJson> AskServer(const Globals& g, const std::string& method, const std::string& path,
@@ -97,13 +97,11 @@ Result<std::optional<Timestamp>> DateOption(const std::string& name, const std::
 
 Result<OrderedJson> Local(const Globals& g, const ingest::BacktestOptions& window,
                           const std::string& toml) {
-  auto store = OpenAnalysisStore(g, "tandem backtest");
-  if (!store.ok()) return store.status();
-  auto active = ActivePolicyOf(g, **store);
-  if (!active.ok()) return active.status();
-  auto candidate = ingest::CompileCandidate(**store, toml);
+  auto a = OpenAnalysisStore(g, "tandem backtest");
+  if (!a.ok()) return a.status();
+  auto candidate = ingest::CompileCandidate(*a->store, toml);
   if (!candidate.ok()) return candidate.status();
-  auto report = ingest::RunBacktest(**store, *active, *candidate, window);
+  auto report = ingest::RunBacktest(*a->store, a->active, *candidate, window);
   if (!report.ok()) return report.status();
   return OrderedJson::parse(api::BacktestJson(*report));
 }
@@ -154,7 +152,7 @@ void PrintHeader(const OrderedJson& r) {
     return t.is_string() ? t.get<std::string>() : std::string(none);
   };
   std::printf(
-      "Decisions from %s to %s; read %lld activities (%lld journal entries) for %lld "
+      "Decisions from %s up to %s; read %lld activities (%lld journal entries) for %lld "
       "people in %.1f s\n\n",
       bound(r["window"]["from"], "the start").c_str(), bound(r["window"]["to"], "the end").c_str(),
       static_cast<long long>(read["activities"].get<int64_t>()),

@@ -26,11 +26,9 @@ ingest::CalibrationOptions OptionsOf(const CalibrateArgs& a) {
 }
 
 Result<OrderedJson> Local(const Globals& g, const ingest::CalibrationOptions& options) {
-  auto store = OpenAnalysisStore(g, "tandem calibrate");
-  if (!store.ok()) return store.status();
-  auto active = ActivePolicyOf(g, **store);
-  if (!active.ok()) return active.status();
-  auto report = ingest::Calibrate(**store, *active, options);
+  auto a = OpenAnalysisStore(g, "tandem calibrate");
+  if (!a.ok()) return a.status();
+  auto report = ingest::Calibrate(*a->store, a->active, options);
   if (!report.ok()) return report.status();
   return OrderedJson::parse(api::CalibrationJson(*report));
 }
@@ -52,10 +50,11 @@ std::string Str(const OrderedJson& v, const char* none = "-") {
 }
 long long Count(const OrderedJson& v) { return static_cast<long long>(v.get<int64_t>()); }
 
+// Groups without people are left out (the JSON keeps every band).
 void PrintGroups(const char* title, const char* key, const OrderedJson& groups) {
   std::printf("\n%-16s %9s %10s %8s\n", title, "people", "converted", "rate");
   for (const auto& g : groups) {
-    if (g["people"].get<int64_t>() == 0 && std::string(key) == "grade") continue;
+    if (g["people"].get<int64_t>() == 0) continue;
     std::printf("%-16s %9lld %10lld %8s\n", Str(g[key]).c_str(), Count(g["people"]),
                 Count(g["converted"]), Percent(g["rate"]).c_str());
   }
@@ -64,7 +63,7 @@ void PrintGroups(const char* title, const char* key, const OrderedJson& groups) 
 void PrintAnswer(const char* what, const OrderedJson& a) {
   std::printf("\nTarget: %s\n", what);
   if (!a["met"].get<bool>()) {
-    std::printf("  no threshold meets it: %s\n", Str(a["note"]).c_str());
+    std::printf("  not met: %s\n", Str(a["note"]).c_str());
     return;
   }
   std::printf(

@@ -88,29 +88,92 @@ bool FactHolds(const FactTest& test, const Profile& p) {
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
+// Position in the forward funnel; -1 for side stages.
+int FunnelRank(Stage s) {
+  switch (s) {
+    case Stage::kSubscriber: return 0;
+    case Stage::kLead: return 1;
+    case Stage::kMql: return 2;
+    case Stage::kSal: return 3;
+    case Stage::kSql: return 4;
+    case Stage::kOpportunity: return 5;
+    case Stage::kCustomer: return 6;
+    default: return -1;
+  }
+}
+
+// Whether rule r may move someone standing at cur (see StageRule in domain/policy.h).
+bool RuleApplies(const CompiledStageRule& r, Stage cur) {
+  if (r.to == Stage::kDisqualified) return cur != Stage::kCustomer && cur != Stage::kDisqualified;
+  if (cur == Stage::kDisqualified || cur == Stage::kLapsed) return false;
+  if (cur == Stage::kRecycled) return r.to == Stage::kMql || r.fast_track;
+  int from = FunnelRank(cur), to = FunnelRank(r.to);
+  if (from < 0 || from >= to) return false;
+  if (r.fast_track) return true;
+  if (r.to == Stage::kMql) return from <= 1;
+  if (r.to == Stage::kSql) return from == 2 || from == 3;
+  return from == to - 1;
+}
+
+// Disqualifiers first, then fast tracks (a call-back request moves a lead straight to SQL),
+// then ordinary rules.
+int StagePass(const CompiledStageRule& r) {
+  return r.to == Stage::kDisqualified ? 0 : r.fast_track ? 1 : 2;
+}
+
 }  // namespace
 
 std::string FactValueOf(Fact fact, const Profile& profile) { return FactValue(fact, profile); }
 
-bool CompiledTest::Passes(std::span<const Property> props) const {
-  for (const auto& p : props) {
-    if (p.key != key) continue;
-    if (!equals.empty() &&
-        std::none_of(equals.begin(), equals.end(), [&](const auto& v) { return p.value == v; }))
-      return false;
-    for (const auto& c : contains) {
-      if (p.value.find(c) == std::string_view::npos) return false;
-    }
-    return true;
-  }
-  return false;
-}
-
-bool PassesAll(std::span<const CompiledTest> tests, std::span<const Property> props) {
-  for (const auto& t : tests) {
-    if (!t.Passes(props)) return false;
+bool CompiledTest::Passes(const KeyValues& values) const {
+  std::string_view v = values[key_index];
+  if (!v.data()) return false;
+  if (!equals.empty() &&
+      std::none_of(equals.begin(), equals.end(), [&](const auto& e) { return v == e; }))
+    return false;
+  for (const auto& c : contains) {
+    if (v.find(c) == std::string_view::npos) return false;
   }
   return true;
+}
+
+bool PassesAll(std::span<const CompiledTest> tests, const KeyValues& values) {
+  for (const auto& t : tests) {
+    if (!t.Passes(values)) return false;
+  }
+  return true;
+}
+
+void TypeRules::Lookup(std::span<const Property> props, KeyValues& values) const {
+  for (size_t k = 0; k < keys.size(); ++k) {
+    values[k] = {};
+    for (const auto& p : props) {
+      if (p.key == keys[k]) {
+        values[k] = p.value.data() ? p.value : std::string_view("", 0);
+        break;
+      }
+    }
+  }
+}
+
+// Gives every test the index of its key among its activity type's keys.
+Status CompiledPolicy::IndexKeys() {
+  auto index = [&](TypeRules& type, CompiledTest& test) {
+    auto it = std::find(type.keys.begin(), type.keys.end(), test.key);
+    if (it == type.keys.end()) it = type.keys.insert(type.keys.end(), test.key);
+    test.key_index = static_cast<uint8_t>(it - type.keys.begin());
+  };
+  for (size_t r = 0; r < policy_.scoring.size(); ++r) {
+    for (auto& t : scoring_tests_[r]) index(types_[policy_.scoring[r].activity], t);
+  }
+  for (auto& slot : slots_) {
+    for (auto& t : slot.where) index(types_[slot.activity], t);
+  }
+  for (const auto& [name, type] : types_) {
+    if (type.keys.size() > kMaxKeysPerType)
+      return InvalidArgument("rules for '" + name + "' test more than 16 property keys");
+  }
+  return Status::Ok();
 }
 
 Result<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Compile(QualificationPolicy policy,
@@ -193,6 +256,15 @@ Status CompiledPolicy::Build() {
     stage_rules_.push_back(std::move(out));
   }
   if (fact_tests_.size() > 64) return InvalidArgument("a policy has at most 64 distinct fact tests");
+  TANDEM_RETURN_IF_ERROR(IndexKeys());
+  for (size_t from = 0; from < rules_from_.size(); ++from) {
+    for (int pass = 0; pass < 3; ++pass) {
+      for (const auto& r : stage_rules_) {
+        if (StagePass(r) == pass && RuleApplies(r, static_cast<Stage>(from)))
+          rules_from_[from].push_back(&r);
+      }
+    }
+  }
   return Status::Ok();
 }
 

@@ -5,6 +5,7 @@
 // Immutable after Compile; thread-safe to share (the period cache is per caller).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -29,13 +30,19 @@ struct Profile;
 // region derived, e-mail domain lower case); "" if unknown.
 std::string FactValueOf(Fact fact, const Profile& profile);
 
+// An activity's property values for the keys its type's rules test (TypeRules::keys), by
+// index; a view with a null data() marks a property the activity lacks.
+constexpr size_t kMaxKeysPerType = 16;
+using KeyValues = std::array<std::string_view, kMaxKeysPerType>;
+
 // A property test ready to run against an activity's properties.
 struct CompiledTest {
   std::string key;
   std::vector<std::string> equals, contains;
-  bool Passes(std::span<const Property> props) const;
+  uint8_t key_index = 0;  // into TypeRules::keys of the activity type
+  bool Passes(const KeyValues& values) const;
 };
-bool PassesAll(std::span<const CompiledTest> tests, std::span<const Property> props);
+bool PassesAll(std::span<const CompiledTest> tests, const KeyValues& values);
 
 // A condition of a stage rule, its references resolved.
 struct CompiledCondition {
@@ -68,6 +75,9 @@ struct SeenSlot {
 struct TypeRules {
   std::vector<uint16_t> scoring;  // indexes into policy.scoring, in document order
   std::vector<uint16_t> slots;    // seen slots of this type
+  std::vector<std::string> keys;  // the property keys their tests look at
+  // The values of `keys` among props (later duplicates ignored).
+  void Lookup(std::span<const Property> props, KeyValues& values) const;
 };
 
 struct TransparentHash {
@@ -89,6 +99,11 @@ class CompiledPolicy {
   const TypeRules* RulesFor(std::string_view type) const;
   const std::vector<CompiledTest>& ScoringTests(size_t rule) const { return scoring_tests_[rule]; }
   const std::vector<CompiledStageRule>& stage_rules() const { return stage_rules_; }
+  // The stage rules that may move someone standing at `stage`, in the order they are tried:
+  // disqualifiers, then fast tracks, then ordinary rules, each in document order.
+  std::span<const CompiledStageRule* const> RulesFrom(Stage stage) const {
+    return rules_from_[static_cast<size_t>(stage)];
+  }
   const std::vector<SeenSlot>& slots() const { return slots_; }
 
   // Which fact bits hold for a profile (fact tests, free mail, student).
@@ -112,6 +127,7 @@ class CompiledPolicy {
   Status Build();
   int BitFor(const FactTest& test);
   int SlotFor(const Condition& c);
+  Status IndexKeys();
 
   QualificationPolicy policy_;
   int version_ = 0;
@@ -123,6 +139,7 @@ class CompiledPolicy {
   std::vector<std::vector<std::pair<int, int>>> persona_bits_;  // per persona: (bit, thirds)
   std::vector<SeenSlot> slots_;
   std::vector<CompiledStageRule> stage_rules_;
+  std::array<std::vector<const CompiledStageRule*>, 10> rules_from_;  // by Stage
 };
 
 }  // namespace tandem::engine

@@ -1,38 +1,12 @@
 #include "engine/lead_engine.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "engine/lead_engine_impl.h"
 
 namespace tandem::engine {
 namespace {
-
-// Position in the forward funnel; -1 for side stages.
-int FunnelRank(Stage s) {
-  switch (s) {
-    case Stage::kSubscriber: return 0;
-    case Stage::kLead: return 1;
-    case Stage::kMql: return 2;
-    case Stage::kSal: return 3;
-    case Stage::kSql: return 4;
-    case Stage::kOpportunity: return 5;
-    case Stage::kCustomer: return 6;
-    default: return -1;
-  }
-}
-
-// Whether rule r may move someone standing at cur (see StageRule in domain/policy.h).
-bool Applies(const CompiledStageRule& r, Stage cur) {
-  if (r.to == Stage::kDisqualified) return cur != Stage::kCustomer && cur != Stage::kDisqualified;
-  if (cur == Stage::kDisqualified || cur == Stage::kLapsed) return false;
-  if (cur == Stage::kRecycled) return r.to == Stage::kMql || r.fast_track;
-  int from = FunnelRank(cur), to = FunnelRank(r.to);
-  if (from < 0 || from >= to) return false;
-  if (r.fast_track) return true;
-  if (r.to == Stage::kMql) return from <= 1;
-  if (r.to == Stage::kSql) return from == 2 || from == 3;
-  return from == to - 1;
-}
 
 }  // namespace
 
@@ -58,17 +32,21 @@ static void Advance(const CompiledPolicy& policy, LeadEngine::Impl& impl, Person
     }
   }
   if (k > 0) st.last_at += k * policy.policy().decay.halve_after->count();
-  if (!st.expiries) return;
-  internal::ExpiryList& list = impl.expiries.at(st.expiries);
-  while (!list.empty() && list.front().time <= t) {
-    const internal::Expiry& e = list.front();
-    double lost = Halve(e.value, st.halvings - e.halvings);
+  if (st.next_expiry > t) return;
+  int64_t next = std::numeric_limits<int64_t>::max();
+  internal::ForEachWindow(st, impl.pool, [&](Window& w) {
+    if (w.kind != WindowKind::kExpiry) return true;
+    if (w.time > t) {
+      next = std::min(next, w.time);
+      return true;
+    }
+    double lost = Halve(w.value, st.halvings - w.halvings);
     st.score -= lost;
     d.expired += lost;
-    if (traced && e.rule < impl.traced_points.size()) impl.traced_points[e.rule] -= lost;
-    list.PopFront();
-  }
-  if (list.empty()) impl.expiries.Release(st.expiries);
+    if (traced && w.slot < impl.traced_points.size()) impl.traced_points[w.slot] -= lost;
+    return false;
+  });
+  st.next_expiry = next;
 }
 
 // Whether a window no longer matters at time t: a cap of a period already over, or a sighting
@@ -88,16 +66,21 @@ static bool Stale(const CompiledPolicy& policy, LeadEngine::Impl& impl, const Wi
 }
 
 // Adds a window, reusing an inline one that went stale before spilling into the pool, so most
-// people keep all their windows in their own block.
+// people keep all their windows in their own block. Caps and sightings, looked up on every
+// activity, take an inline place from expiring points (only walked when some are due).
 static Window& AddWindow(const CompiledPolicy& policy, LeadEngine::Impl& impl, PersonState& st,
                          const Window& w, int64_t t) {
   for (Window& x : st.windows) {
-    if (x.kind == WindowKind::kFree) return x = w;
+    if (x.kind == WindowKind::kFree || Stale(policy, impl, x, t)) return x = w;
   }
-  for (Window& x : st.windows) {
-    if (Stale(policy, impl, x, t)) return x = w;
+  if (w.kind != WindowKind::kExpiry) {
+    for (Window& x : st.windows) {
+      if (x.kind != WindowKind::kExpiry) continue;
+      impl.pool.Push(st.overflow, x);
+      return x = w;
+    }
   }
-  return impl.pool.at(impl.pool.Push(st.overflow, w)).w;
+  return internal::AddWindow(st, impl.pool, w);
 }
 
 // Points rule r gives now, after its cap for the period of t.
@@ -120,9 +103,9 @@ static double CappedPoints(const CompiledPolicy& policy, LeadEngine::Impl& impl,
 }
 
 static void NoteSeen(const CompiledPolicy& policy, LeadEngine::Impl& impl, PersonState& st,
-                     const TypeRules& rules, const ActivityEvent& ev, int64_t t) {
+                     const TypeRules& rules, const KeyValues& values, int64_t t) {
   for (uint16_t s : rules.slots) {
-    if (!PassesAll(policy.slots()[s].where, ev.properties)) continue;
+    if (!PassesAll(policy.slots()[s].where, values)) continue;
     Window* w = internal::FindWindow(st, impl.pool, WindowKind::kSeen, s);
     if (!w) {
       AddWindow(policy, impl, st, {.slot = s, .kind = WindowKind::kSeen, .time = t}, t);
@@ -153,22 +136,13 @@ static bool Holds(const CompiledCondition& c, const LeadEngine::Impl& impl,
   return false;
 }
 
-// Which pass of NextRule a rule belongs to: disqualifiers, then fast tracks, then the rest.
-static int PassOf(const CompiledStageRule& r) {
-  return r.to == Stage::kDisqualified ? 0 : r.fast_track ? 1 : 2;
-}
-
-// The first rule that applies and holds: disqualifiers first, then fast tracks (so a call-back
-// request moves a lead straight to SQL), then ordinary rules, each in document order.
+// The first rule that may move the person and whose conditions all hold.
 static const CompiledStageRule* NextRule(const CompiledPolicy& policy, const LeadEngine::Impl& impl,
                                          const PersonState& st, double score, int64_t t) {
-  for (int pass = 0; pass < 3; ++pass) {
-    for (const auto& r : policy.stage_rules()) {
-      if (PassOf(r) != pass || !Applies(r, static_cast<Stage>(st.stage))) continue;
-      bool all = std::all_of(r.when.begin(), r.when.end(),
-                             [&](const auto& c) { return Holds(c, impl, st, score, t); });
-      if (all) return &r;
-    }
+  for (const CompiledStageRule* r : policy.RulesFrom(static_cast<Stage>(st.stage))) {
+    bool all = std::all_of(r->when.begin(), r->when.end(),
+                           [&](const auto& c) { return Holds(c, impl, st, score, t); });
+    if (all) return r;
   }
   return nullptr;
 }
@@ -201,26 +175,29 @@ void LeadEngine::OnActivity(const ActivityEvent& ev, DecisionLog& log) {
   Advance(*policy_, *impl_, ev.person, st, t, d);
   d.hits_begin = d.hits_end = static_cast<uint32_t>(log.hits.size());
   if (const TypeRules* rules = policy_->RulesFor(ev.type)) {
+    KeyValues values;
+    rules->Lookup(ev.properties, values);
     for (uint16_t r : rules->scoring) {
-      if (!PassesAll(policy_->ScoringTests(r), ev.properties)) continue;
+      if (!PassesAll(policy_->ScoringTests(r), values)) continue;
       RuleHit hit{.rule = r};
       hit.points = CappedPoints(*policy_, *impl_, st, r, t, hit.capped);
       st.score += hit.points;
       log.hits.push_back(hit);
       const auto& expires = policy_->policy().scoring[r].expires_after;
       if (expires && hit.points != 0) {
-        if (!st.expiries) st.expiries = impl_->expiries.Allocate();
-        impl_->expiries.at(st.expiries).Insert({.time = t + expires->count(),
-                                                .value = hit.points,
-                                                .halvings = st.halvings,
-                                                .rule = r});
+        int64_t at = t + expires->count();
+        AddWindow(*policy_, *impl_, st,
+                  {.slot = r, .kind = WindowKind::kExpiry, .halvings = st.halvings,
+                   .time = at, .value = hit.points},
+                  t);
+        st.next_expiry = std::min(st.next_expiry, at);
       }
       if (impl_->traced == ev.person) {
         impl_->traced_points[r] += hit.points;
         ++impl_->traced_activities[r];
       }
     }
-    NoteSeen(*policy_, *impl_, st, *rules, ev, t);
+    NoteSeen(*policy_, *impl_, st, *rules, values, t);
   }
   d.hits_end = static_cast<uint32_t>(log.hits.size());
   if (d.hits_end != d.hits_begin && st.last_at < t) st.last_at = t;
@@ -291,10 +268,11 @@ Standing LeadEngine::StandingOf(PersonId person, Timestamp now) const {
   const int64_t t = ToMicros(now);
   int64_t k = HalvingsDue(policy_->policy(), st->last_at, t);
   double score = Halve(st->score, k);
-  if (st->expiries) {
-    const internal::ExpiryList& list = impl_->expiries.at(st->expiries);
-    for (size_t i = list.head; i < list.items.size() && list.items[i].time <= t; ++i)
-      score -= Halve(list.items[i].value, st->halvings + k - list.items[i].halvings);
+  if (st->next_expiry <= t) {
+    internal::ForEachWindow(*st, impl_->pool, [&](const Window& w) {
+      if (w.kind == WindowKind::kExpiry && w.time <= t)
+        score -= Halve(w.value, st->halvings + k - w.halvings);
+    });
   }
   return {.known = true,
           .score = score,

@@ -17,13 +17,11 @@ struct LeadEngine::Saved {
   PersonId person;
   PersonState state;
   std::vector<Window> overflow;  // oldest first
-  std::vector<internal::Expiry> expiries;
 };
 
 struct LeadEngine::Impl {
   internal::HugeArray<PersonState> people;  // by person id
   internal::WindowPool pool;
-  internal::ExpiryLists expiries;
   CompiledPolicy::ZoneCache zone_cache;
   PersonId traced;
   std::vector<double> traced_points;

@@ -39,17 +39,15 @@ void RemapPerson(internal::WindowPool& pool, internal::PersonState& st, const Re
     int to = -1;
     if (w.kind == WindowKind::kSeen && w.slot < m.slots.size()) to = m.slots[w.slot];
     if (w.kind != WindowKind::kSeen && w.slot < m.rules.size()) to = m.rules[w.slot];
-    if (to < 0) return false;
-    w.slot = static_cast<uint16_t>(to);
+    if (to >= 0) {
+      w.slot = static_cast<uint16_t>(to);
+    } else if (w.kind == WindowKind::kExpiry) {
+      w.slot = internal::kOrphanRule;
+    } else {
+      return false;
+    }
     return true;
   });
-}
-
-void RemapExpiries(internal::ExpiryList& list, const Remap& m) {
-  for (auto& e : list.items) {
-    int to = e.rule < m.rules.size() ? m.rules[e.rule] : -1;
-    e.rule = to >= 0 ? static_cast<uint16_t>(to) : internal::kOrphanRule;
-  }
 }
 
 }  // namespace
@@ -57,9 +55,7 @@ void RemapExpiries(internal::ExpiryList& list, const Remap& m) {
 void LeadEngine::SetPolicy(std::shared_ptr<const CompiledPolicy> policy) {
   Remap m = BuildRemap(*policy_, *policy);
   for (auto& st : impl_->people) {
-    if (!st.known) continue;
-    RemapPerson(impl_->pool, st, m);
-    if (st.expiries) RemapExpiries(impl_->expiries.at(st.expiries), m);
+    if (st.known) RemapPerson(impl_->pool, st, m);
   }
   if (impl_->traced.valid()) {
     std::vector<double> points(policy->policy().scoring.size());
@@ -80,7 +76,6 @@ void LeadEngine::Forget(PersonId person) {
   if (static_cast<size_t>(person.value()) >= impl_->people.size()) return;
   PersonState& st = impl_->people[person.value()];
   impl_->pool.Clear(st.overflow);
-  impl_->expiries.Release(st.expiries);
   st = PersonState{};
 }
 
@@ -101,26 +96,15 @@ std::shared_ptr<LeadEngine::Saved> LeadEngine::Save(PersonId person) const {
     saved->overflow.push_back(impl_->pool.at(i).w);
   }
   std::reverse(saved->overflow.begin(), saved->overflow.end());
-  if (saved->state.expiries) {
-    const auto& list = impl_->expiries.at(saved->state.expiries);
-    saved->expiries.assign(list.items.begin() + static_cast<std::ptrdiff_t>(list.head),
-                           list.items.end());
-  }
   return saved;
 }
 
 void LeadEngine::Restore(const Saved& saved) {
   PersonState& st = impl_->StateOf(saved.person);
   impl_->pool.Clear(st.overflow);
-  impl_->expiries.Release(st.expiries);
   st = saved.state;
   st.overflow = 0;
-  st.expiries = 0;
   for (const auto& w : saved.overflow) impl_->pool.Push(st.overflow, w);
-  if (!saved.expiries.empty()) {
-    st.expiries = impl_->expiries.Allocate();
-    impl_->expiries.at(st.expiries).items = saved.expiries;
-  }
 }
 
 size_t LeadEngine::StateBytes() const { return impl_->people.size() * sizeof(PersonState); }
@@ -128,9 +112,9 @@ size_t LeadEngine::PeopleCount() const {
   return static_cast<size_t>(std::count_if(impl_->people.begin(), impl_->people.end(),
                                            [](const auto& s) { return s.known; }));
 }
-size_t LeadEngine::WindowBytes() const { return impl_->pool.bytes() + impl_->expiries.bytes(); }
+size_t LeadEngine::WindowBytes() const { return impl_->pool.bytes(); }
 size_t LeadEngine::WindowEntries() const {
-  size_t n = impl_->expiries.entries();
+  size_t n = 0;
   for (const auto& st : impl_->people) n += internal::CountWindows(st, impl_->pool);
   return n;
 }
@@ -149,12 +133,10 @@ std::vector<double> LeadEngine::TracedPoints(Timestamp now) const {
   int64_t t = ToMicros(now);
   int64_t k = HalvingsDue(policy_->policy(), st->last_at, t);
   for (double& p : out) p = Halve(p, k);
-  if (!st->expiries) return out;
-  const auto& list = impl_->expiries.at(st->expiries);
-  for (size_t i = list.head; i < list.items.size() && list.items[i].time <= t; ++i) {
-    const auto& e = list.items[i];
-    if (e.rule < out.size()) out[e.rule] -= Halve(e.value, st->halvings + k - e.halvings);
-  }
+  internal::ForEachWindow(*st, impl_->pool, [&](const internal::Window& w) {
+    if (w.kind == WindowKind::kExpiry && w.time <= t && w.slot < out.size())
+      out[w.slot] -= Halve(w.value, st->halvings + k - w.halvings);
+  });
   return out;
 }
 

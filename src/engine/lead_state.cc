@@ -6,6 +6,7 @@ Window* FindWindow(PersonState& st, WindowPool& pool, WindowKind kind, uint16_t 
   for (Window& w : st.windows) {
     if (w.kind == kind && w.slot == slot) return &w;
   }
+  if (!st.pooled_lookups && kind != WindowKind::kExpiry) return nullptr;
   for (uint32_t i = st.overflow; i; i = pool.at(i).next) {
     Window& w = pool.at(i).w;
     if (w.kind == kind && w.slot == slot) return &w;
@@ -22,6 +23,7 @@ Window& AddWindow(PersonState& st, WindowPool& pool, const Window& w) {
   for (Window& free : st.windows) {
     if (free.kind == WindowKind::kFree) return free = w;
   }
+  if (w.kind != WindowKind::kExpiry) st.pooled_lookups = true;
   return pool.at(pool.Push(st.overflow, w)).w;
 }
 

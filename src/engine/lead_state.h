@@ -21,15 +21,15 @@ namespace tandem::engine::internal {
 constexpr int64_t kNever = std::numeric_limits<int64_t>::min();
 constexpr uint16_t kOrphanRule = 0xFFFF;  // points of a rule the current policy no longer has
 
-enum class WindowKind : uint8_t { kFree, kSeen, kCap };
+enum class WindowKind : uint8_t { kFree, kSeen, kCap, kExpiry };
 
 // One windowed fact about a person.
 struct Window {
-  uint16_t slot = 0;  // kSeen: seen slot; kCap: scoring rule
+  uint16_t slot = 0;  // kSeen: seen slot; kCap, kExpiry: scoring rule
   WindowKind kind = WindowKind::kFree;
-  int32_t halvings = 0;  // unused
-  int64_t time = 0;      // kSeen: last seen; kCap: period
-  double value = 0;      // kCap: points given in the period
+  int32_t halvings = 0;  // kExpiry: the person's halvings when the points were earned
+  int64_t time = 0;      // kSeen: last seen; kCap: period; kExpiry: when the points expire
+  double value = 0;      // kCap: points given in the period; kExpiry: points earned
 };
 static_assert(sizeof(Window) == 24);
 
@@ -43,15 +43,16 @@ struct alignas(64) PersonState {
   int64_t stage_at = 0;
   uint64_t facts = 0;
   uint32_t overflow = 0;
-  uint32_t expiries = 0;  // index into the engine's expiry lists; 0: none
-  int32_t halvings = 0;   // decay halvings so far
+  int32_t halvings = 0;  // decay halvings so far
   int16_t stage_rule = -1;
   uint16_t stage_version = 0;
   uint8_t stage = 1;  // a tandem::Stage; kLead
   int8_t grade = 2;
   int8_t persona = -1;
-  bool known = false;
+  bool known : 1 = false;
+  bool pooled_lookups : 1 = false;  // the pool may hold kSeen or kCap windows
   Window windows[kInlineWindows];
+  int64_t next_expiry = std::numeric_limits<int64_t>::max();  // the soonest kExpiry time
 };
 static_assert(sizeof(PersonState) == 256);
 
@@ -93,72 +94,6 @@ class HugeArray {
   }
   T* data_ = nullptr;
   size_t size_ = 0, capacity_ = 0;
-};
-
-// Points that stop counting at `time` (rules with expires_after).
-struct Expiry {
-  int64_t time = 0;
-  double value = 0;      // points earned
-  int32_t halvings = 0;  // the person's halvings when they were earned
-  uint16_t rule = 0;
-};
-
-// One person's expiring points, soonest first from `head`.
-struct ExpiryList {
-  size_t head = 0;
-  std::vector<Expiry> items;
-  bool empty() const { return head == items.size(); }
-  const Expiry& front() const { return items[head]; }
-  void PopFront() {
-    if (++head == items.size() || (head > 64 && head * 2 > items.size())) {
-      items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(head));
-      head = 0;
-    }
-  }
-  // Keeps the order by time; activities mostly arrive in time order, so this appends.
-  void Insert(const Expiry& e) {
-    auto at = items.end();
-    while (at != items.begin() + static_cast<std::ptrdiff_t>(head) && (at - 1)->time > e.time)
-      --at;
-    items.insert(at, e);
-  }
-};
-
-// Every person's expiry list, by PersonState::expiries. Index 0 is never used.
-class ExpiryLists {
- public:
-  ExpiryLists() : lists_(1) {}
-  ExpiryList& at(uint32_t i) { return lists_[i]; }
-  const ExpiryList& at(uint32_t i) const { return lists_[i]; }
-  uint32_t Allocate() {
-    if (!free_.empty()) {
-      uint32_t i = free_.back();
-      free_.pop_back();
-      return i;
-    }
-    lists_.emplace_back();
-    return static_cast<uint32_t>(lists_.size() - 1);
-  }
-  void Release(uint32_t& i) {
-    if (!i) return;
-    lists_[i] = {};
-    free_.push_back(i);
-    i = 0;
-  }
-  size_t entries() const {
-    size_t n = 0;
-    for (const auto& l : lists_) n += l.items.size() - l.head;
-    return n;
-  }
-  size_t bytes() const {
-    size_t n = lists_.capacity() * sizeof(ExpiryList);
-    for (const auto& l : lists_) n += l.items.capacity() * sizeof(Expiry);
-    return n;
-  }
-
- private:
-  std::vector<ExpiryList> lists_;
-  std::vector<uint32_t> free_;
 };
 
 // Overflow entries for every person: a pool with a free list. Index 0 is never used.

@@ -4,8 +4,9 @@
 //
 // Both policies apply to the whole history from its start; the journal's own policy
 // activations are ignored, as the point is to compare the two on the same inputs. The journal
-// is read once; each activity is decoded once and fed to both engines, which run on two
-// threads. Same journal and policies, same report (elapsed_ms aside).
+// is read once (ingest/journal_batches.h): each activity is decoded and each profile folded
+// once, and both engines, on two threads, take the same batches. Same journal and policies,
+// same report (elapsed_ms aside).
 //
 // Definitions (per side, for decisions whose time lies in [from, to)):
 // - An MQL is a person a rule moves from below MQL (subscriber, lead, recycled) to MQL or any
@@ -84,7 +85,9 @@ struct BacktestReport {
 inline constexpr size_t kMaxDifferences = 100;
 
 // Replays store's journal under active and candidate side by side (see above).
-// kInvalidArgument if from is not before to. The store's error if reading fails.
+// REQUIRES: active and candidate are not null. kInvalidArgument if from is not before to; the
+// store's error if reading fails. Takes seconds on millions of activities: it reads a snapshot
+// and may run while the store is written.
 Result<BacktestReport> RunBacktest(store::Store& store,
                                    std::shared_ptr<const engine::CompiledPolicy> active,
                                    std::shared_ptr<const engine::CompiledPolicy> candidate,

@@ -80,9 +80,10 @@ struct CalibrationReport {
 // At most this many bands; higher scores share the last, open band.
 inline constexpr int kMaxBands = 200;
 
-// Replays store's journal under active and reports as described above. kInvalidArgument for
-// a band width ≤ 0, a negative volume target or a rate target outside [0, 1] (the field
-// names the option). The store's error if reading fails.
+// Replays store's journal under active (REQUIRES: not null) and reports as described above,
+// from a snapshot of the store. kInvalidArgument for a band width ≤ 0, a negative volume
+// target or a rate target outside [0, 1] (the field names the option); the store's error if
+// reading fails.
 Result<CalibrationReport> Calibrate(store::Store& store,
                                     std::shared_ptr<const engine::CompiledPolicy> active,
                                     const CalibrationOptions& options);

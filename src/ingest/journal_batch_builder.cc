@@ -1,5 +1,7 @@
 #include "ingest/journal_batch_builder.h"
 
+#include <cstring>
+
 #include "ingest/lead_replay.h"
 
 namespace tandem::ingest {
@@ -13,25 +15,27 @@ constexpr size_t kBatchText = 1 << 20;
 
 bool DecodeFlatObject(std::string_view json, std::vector<std::pair<size_t, size_t>>& spans) {
   spans.clear();
-  if (json.size() < 2 || json.front() != '{' || json.back() != '}') return false;
-  if (json.size() == 2) return true;
+  const size_t n = json.size();
+  if (n < 2 || json.front() != '{' || json.back() != '}') return false;
+  if (n == 2) return true;
   size_t i = 1;
+  // A string without escapes (valid JSON has no raw control characters in strings).
   auto string = [&] {
-    if (i >= json.size() || json[i] != '"') return false;
-    size_t begin = ++i;
-    while (i < json.size() && json[i] != '"') {
-      if (json[i] == '\\' || static_cast<unsigned char>(json[i]) < 0x20) return false;
-      ++i;
-    }
-    if (i >= json.size()) return false;
-    spans.emplace_back(begin, i++ - begin);
+    if (i >= n || json[i] != '"') return false;
+    const size_t begin = ++i;
+    const void* quote = std::memchr(json.data() + begin, '"', n - begin);
+    if (!quote) return false;
+    const size_t end = static_cast<size_t>(static_cast<const char*>(quote) - json.data());
+    if (std::memchr(json.data() + begin, '\\', end - begin)) return false;
+    spans.emplace_back(begin, end - begin);
+    i = end + 1;
     return true;
   };
   while (true) {
-    if (!string() || i >= json.size() || json[i++] != ':' || !string()) return false;
-    if (i >= json.size()) return false;
+    if (!string() || i >= n || json[i++] != ':' || !string()) return false;
+    if (i >= n) return false;
     char c = json[i++];
-    if (c == '}') return i == json.size();
+    if (c == '}') return i == n;
     if (c != ',') return false;
   }
 }
@@ -46,12 +50,11 @@ void BatchBuilder::Activity(Seq seq, Timestamp at, int64_t person, std::string_v
   pending_.push_back({.type = type_span, .first = first, .end = offsets_.size()});
 }
 
-void BatchBuilder::Profile(PersonId person, const engine::Profile& profile, Timestamp at,
-                           Seq cause) {
+void BatchBuilder::Profile(PersonId person, engine::Profile profile, Timestamp at, Seq cause) {
   batch_->entries_.push_back(
       {.kind = DecodedEntry::Kind::kProfile, .seq = cause, .at = at, .subject = person.value()});
   pending_.push_back({.profile = batch_->profiles_.size()});
-  batch_->profiles_.push_back(profile);
+  batch_->profiles_.push_back(std::move(profile));
 }
 
 void BatchBuilder::Erased(PersonId person, Timestamp at, Seq cause) {

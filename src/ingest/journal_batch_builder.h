@@ -18,7 +18,7 @@ namespace tandem::ingest {
 // An object of string members without escapes or whitespace — what ingest stores for almost
 // every activity — decoded without a parser: each member's key and then value as (offset,
 // size) within json. False for anything else (DecodeProperties decodes those). On valid JSON
-// it yields what DecodeProperties does.
+// — and the journal holds only JSON the store wrote — it yields what DecodeProperties does.
 bool DecodeFlatObject(std::string_view json, std::vector<std::pair<size_t, size_t>>& spans);
 
 // Fills batches row by row. Views into a batch's text are made by Seal, once it stops moving.
@@ -54,8 +54,7 @@ class BatchBuilder final : ProfileFold::Sink {
   };
 
   // ProfileFold::Sink
-  void Profile(PersonId person, const engine::Profile& profile, Timestamp at,
-               Seq cause) override;
+  void Profile(PersonId person, engine::Profile profile, Timestamp at, Seq cause) override;
   void Erased(PersonId person, Timestamp at, Seq cause) override;
 
   void AddProperties(std::string_view json);

@@ -42,10 +42,14 @@ void AddRow(sql::Stmt& s, RowKind kind, BatchBuilder& builder) {
   const Timestamp at = FromMicros(s.Int(1));
   const int64_t subject = s.Int(3);
   switch (kind) {
-    case RowKind::kActivity: return builder.Activity(seq, at, subject, s.TextView(4), s.TextView(5));
-    case RowKind::kPersonChanged: return builder.PersonChanged(seq, at, subject, s.TextView(5));
-    case RowKind::kCompanyChanged: return builder.CompanyChanged(seq, at, subject, s.TextView(5));
-    case RowKind::kErased: return builder.Erased(seq, at, subject);
+    case RowKind::kActivity:
+      return builder.Activity(seq, at, subject, s.TextView(4), s.TextView(5));
+    case RowKind::kPersonChanged:
+      return builder.PersonChanged(seq, at, subject, s.TextView(5));
+    case RowKind::kCompanyChanged:
+      return builder.CompanyChanged(seq, at, subject, s.TextView(5));
+    case RowKind::kErased:
+      return builder.Erased(seq, at, subject);
   }
 }
 

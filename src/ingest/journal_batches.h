@@ -35,14 +35,14 @@ struct DecodedEntry {
   Kind kind = Kind::kActivity;
   Seq seq;  // the journal entry; the cause of what follows
   Timestamp at{};
-  int64_t subject = 0;  // the person
+  int64_t subject = 0;                           // the person
   std::string_view type;                         // kActivity: the activity type
   std::span<const engine::Property> properties;  // kActivity: decoded once
   const engine::Profile* profile = nullptr;      // kProfile
 
   engine::ActivityEvent AsActivity() const {
-    return {.person = PersonId(subject), .seq = seq, .at = at, .type = type,
-            .properties = properties};
+    return {
+        .person = PersonId(subject), .seq = seq, .at = at, .type = type, .properties = properties};
   }
 };
 

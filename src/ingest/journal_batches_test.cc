@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "ingest/analysis_test_fixture.h"
+#include "ingest/journal_batch_builder.h"
 #include "ingest/lead_replay.h"
 #include "store/db.h"
 
@@ -73,6 +74,19 @@ TEST_F(JournalBatchesTest, PropertiesDecodeAsTheLiveEngineDecodesThem) {
   EXPECT_EQ(seen[1], expected);
   EXPECT_EQ(expected[1].second, "path=/pricing;");
   EXPECT_EQ(expected[3].second, "amount=1200;currency=EUR;");
+}
+
+TEST(DecodeFlatObjectTest, OnlyFlatObjectsOfPlainStringsTakeTheFastPath) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  EXPECT_TRUE(DecodeFlatObject("{}", spans));
+  EXPECT_TRUE(spans.empty());
+  ASSERT_TRUE(DecodeFlatObject(R"({"a":"bc","d":""})", spans));
+  EXPECT_EQ(spans, (std::vector<std::pair<size_t, size_t>>{{2, 1}, {6, 2}, {11, 1}, {15, 0}}));
+  for (const char* other :
+       {R"({"a":1})", R"({"a":"b\"c"})", R"({ "a":"b"})", R"({"a":"b",})", R"({"a":"b""c":"d"})",
+        R"({"a"})", R"({"a":"b"}x)", R"({"a":"b)", R"([])", ""}) {
+    EXPECT_FALSE(DecodeFlatObject(other, spans)) << other;
+  }
 }
 
 TEST_F(JournalBatchesTest, EveryConsumerSeesEveryEntryInOrder) {

@@ -25,8 +25,7 @@ class ProfileFold {
  public:
   // Where a change goes: `erased` (forget the person) or a new profile to grade them by.
   struct Sink {
-    virtual void Profile(PersonId person, const engine::Profile& profile, Timestamp at,
-                         Seq cause) = 0;
+    virtual void Profile(PersonId person, engine::Profile profile, Timestamp at, Seq cause) = 0;
     virtual void Erased(PersonId person, Timestamp at, Seq cause) = 0;
 
    protected:

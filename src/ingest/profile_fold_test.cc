@@ -12,10 +12,10 @@ namespace tandem::ingest {
 namespace {
 
 std::string Describe(const engine::Decision& d) {
-  return std::to_string(static_cast<int>(d.kind)) + " p" + std::to_string(d.person.value()) +
-         " c" + std::to_string(d.cause.value()) + " @" + FormatTimestamp(d.at) + " g" +
-         std::to_string(d.grade_after.thirds) + " persona" + std::to_string(d.persona_after) +
-         " " + std::string(StageName(d.stage_after)) + " s" + std::to_string(d.score_after);
+  return std::to_string(static_cast<int>(d.kind)) + " p" + std::to_string(d.person.value()) + " c" +
+         std::to_string(d.cause.value()) + " @" + FormatTimestamp(d.at) + " g" +
+         std::to_string(d.grade_after.thirds) + " persona" + std::to_string(d.persona_after) + " " +
+         std::string(StageName(d.stage_after)) + " s" + std::to_string(d.score_after);
 }
 
 class ProfileFoldTest : public AnalysisTest {
@@ -46,9 +46,12 @@ class ProfileFoldTest : public AnalysisTest {
       (*s)->Bind(1, int64_t{0});
       while ((*s)->Step()) {
         if ((*s)->TextView(2) == "policy_activated") continue;
-        replay.Apply({.seq = Seq((*s)->Int(0)), .occurred_at = FromMicros((*s)->Int(1)),
-                      .kind = (*s)->TextView(2), .subject = (*s)->Int(3),
-                      .type = (*s)->TextView(4), .payload = (*s)->TextView(5)},
+        replay.Apply({.seq = Seq((*s)->Int(0)),
+                      .occurred_at = FromMicros((*s)->Int(1)),
+                      .kind = (*s)->TextView(2),
+                      .subject = (*s)->Int(3),
+                      .type = (*s)->TextView(4),
+                      .payload = (*s)->TextView(5)},
                      log);
       }
       return Status::Ok();
