@@ -15,6 +15,7 @@ namespace {
 struct ServeArgs {
   std::string listen;
   int threads = 0;
+  bool without_scoring = false;
 };
 
 int Serve(const Globals& g, const ServeArgs& a) {
@@ -35,6 +36,9 @@ int Serve(const Globals& g, const ServeArgs& a) {
   if (!policy.ok()) return Fail(policy.status());
   auto leads = ingest::LeadModel::Open(**store, *policy);
   if (!leads.ok()) return Fail(leads.status());
+  // Ingest without the engine: decisions are not journaled, and scores catch up when the
+  // store is next opened (the journal replay). Only for measuring what scoring costs.
+  if (a.without_scoring) (*store)->SetJournalObserver(nullptr);
   api::Api api(**store, **leads, g.clock, {.phone_region = c.phone_region, .version = kVersion});
   api::HttpServer server({.host = addr->first,
                           .port = addr->second,
@@ -59,6 +63,9 @@ void AddServeCommand(CLI::App& app, Globals& g) {
   sub->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   sub->add_option("--threads", args->threads, "I/O threads (default: [server] threads)")
       ->check(CLI::Range(1, 64));
+  sub->add_flag("--without-scoring", args->without_scoring,
+                "For benchmarks: ingest without running the lead engine (scores catch up at the "
+                "next start)");
   sub->callback([&g, args] {
     if (int rc = Serve(g, *args)) throw CLI::RuntimeError(rc);
   });
