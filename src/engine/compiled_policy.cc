@@ -3,6 +3,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <optional>
 #include <cctype>
 
 #include "domain/reference.h"
@@ -75,15 +76,24 @@ std::string FactValue(Fact fact, const Profile& p) {
   return "";
 }
 
-bool FactHolds(const FactTest& test, const Profile& p) {
-  std::string value = FactValue(test.fact, p);
+// Whether value (the fact's, as FactValue gives it) passes test. Job-title keywords are lower
+// case already (BitFor).
+bool FactHolds(const FactTest& test, const std::string& value) {
   if (value.empty()) return false;
   for (const auto& want : test.in) {
-    if (test.fact == Fact::kJobTitle ? ContainsWords(value, Lower(want))
-                                     : EqualsIgnoreCase(value, want))
+    if (test.fact == Fact::kJobTitle ? ContainsWords(value, want) : EqualsIgnoreCase(value, want))
       return true;
   }
   return false;
+}
+
+// Equality for the short keys and values of activity properties, without a library call.
+inline bool Same(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
@@ -129,7 +139,7 @@ bool CompiledTest::Passes(const KeyValues& values) const {
   std::string_view v = values[key_index];
   if (!v.data()) return false;
   if (!equals.empty() &&
-      std::none_of(equals.begin(), equals.end(), [&](const auto& e) { return v == e; }))
+      std::none_of(equals.begin(), equals.end(), [&](const auto& e) { return Same(v, e); }))
     return false;
   for (const auto& c : contains) {
     if (v.find(c) == std::string_view::npos) return false;
@@ -148,7 +158,7 @@ void TypeRules::Lookup(std::span<const Property> props, KeyValues& values) const
   for (size_t k = 0; k < keys.size(); ++k) {
     values[k] = {};
     for (const auto& p : props) {
-      if (p.key == keys[k]) {
+      if (Same(p.key, keys[k])) {
         values[k] = p.value.data() ? p.value : std::string_view("", 0);
         break;
       }
@@ -191,6 +201,9 @@ int CompiledPolicy::BitFor(const FactTest& test) {
       return static_cast<int>(i);
   }
   fact_tests_.push_back(test);
+  if (test.fact == Fact::kJobTitle) {
+    for (auto& keyword : fact_tests_.back().in) keyword = Lower(keyword);
+  }
   return static_cast<int>(fact_tests_.size() - 1);
 }
 
@@ -257,6 +270,17 @@ Status CompiledPolicy::Build() {
   }
   if (fact_tests_.size() > 64) return InvalidArgument("a policy has at most 64 distinct fact tests");
   TANDEM_RETURN_IF_ERROR(IndexKeys());
+  if (stage_rules_.size() > 64) return InvalidArgument("a policy has at most 64 stage rules");
+  for (const auto& r : stage_rules_) {
+    for (const auto& c : r.when) {
+      using K = Condition::Kind;
+      if (c.kind == K::kScoreAtLeast || c.kind == K::kScoreBelow)
+        score_triggers_ |= uint64_t{1} << r.index;
+      if (c.kind == K::kActivity)
+        types_[slots_[c.slot].activity].stage_triggers |= uint64_t{1} << r.index;
+    }
+  }
+  for (const auto& [name, rules] : types_) type_list_.emplace_back(name, &rules);
   for (size_t from = 0; from < rules_from_.size(); ++from) {
     for (int pass = 0; pass < 3; ++pass) {
       for (const auto& r : stage_rules_) {
@@ -269,21 +293,29 @@ Status CompiledPolicy::Build() {
 }
 
 const TypeRules* CompiledPolicy::RulesFor(std::string_view type) const {
-  auto it = types_.find(type);
-  return it == types_.end() ? nullptr : &it->second;
+  for (const auto& [name, rules] : type_list_) {
+    if (Same(name, type)) return rules;
+  }
+  return nullptr;
 }
 
 uint64_t CompiledPolicy::FactBits(const Profile& profile) const {
+  // Each fact's value is worked out once (seniority and region are derived).
+  std::array<std::optional<std::string>, 8> values;
+  auto value = [&](Fact f) -> const std::string& {
+    auto& v = values[static_cast<size_t>(f)];
+    if (!v) v = FactValue(f, profile);
+    return *v;
+  };
   uint64_t bits = 0;
   for (size_t i = 0; i < fact_tests_.size(); ++i) {
     bool holds;
     if (static_cast<int>(i) == free_mail_bit_) {
-      holds = IsFreeMailDomain(FactValue(Fact::kEmailDomain, profile));
+      holds = IsFreeMailDomain(value(Fact::kEmailDomain));
     } else if (static_cast<int>(i) == student_bit_) {
-      holds = IsStudentTitle(profile.job_title) ||
-              IsAcademicDomain(FactValue(Fact::kEmailDomain, profile));
+      holds = IsStudentTitle(profile.job_title) || IsAcademicDomain(value(Fact::kEmailDomain));
     } else {
-      holds = FactHolds(fact_tests_[i], profile);
+      holds = FactHolds(fact_tests_[i], value(fact_tests_[i].fact));
     }
     if (holds) bits |= uint64_t{1} << i;
   }

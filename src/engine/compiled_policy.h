@@ -76,6 +76,7 @@ struct TypeRules {
   std::vector<uint16_t> scoring;  // indexes into policy.scoring, in document order
   std::vector<uint16_t> slots;    // seen slots of this type
   std::vector<std::string> keys;  // the property keys their tests look at
+  uint64_t stage_triggers = 0;    // stage rules (bit = index) with a condition on this type
   // The values of `keys` among props (later duplicates ignored).
   void Lookup(std::span<const Property> props, KeyValues& values) const;
 };
@@ -121,6 +122,8 @@ class CompiledPolicy {
   int64_t PeriodOf(CapPeriod period, int64_t at_us, ZoneCache& cache) const;
 
   size_t fact_bit_count() const { return fact_tests_.size(); }
+  // Stage rules (bit = index) with a score condition: a score change may make them hold.
+  uint64_t score_triggers() const { return score_triggers_; }
 
  private:
   CompiledPolicy() = default;
@@ -133,6 +136,9 @@ class CompiledPolicy {
   int version_ = 0;
   const date::time_zone* zone_ = nullptr;
   std::unordered_map<std::string, TypeRules, TransparentHash, std::equal_to<>> types_;
+  // The same, scanned on the hot path: a policy names a few dozen types at most, and comparing
+  // short names beats hashing them.
+  std::vector<std::pair<std::string_view, const TypeRules*>> type_list_;
   std::vector<std::vector<CompiledTest>> scoring_tests_;
   std::vector<FactTest> fact_tests_;  // bit i
   int free_mail_bit_ = -1, student_bit_ = -1;
@@ -140,6 +146,7 @@ class CompiledPolicy {
   std::vector<SeenSlot> slots_;
   std::vector<CompiledStageRule> stage_rules_;
   std::array<std::vector<const CompiledStageRule*>, 10> rules_from_;  // by Stage
+  uint64_t score_triggers_ = 0;
 };
 
 }  // namespace tandem::engine

@@ -136,10 +136,13 @@ static bool Holds(const CompiledCondition& c, const LeadEngine::Impl& impl,
   return false;
 }
 
-// The first rule that may move the person and whose conditions all hold.
+// The first rule among `candidates` (bit = index) that may move the person and whose
+// conditions all hold.
 static const CompiledStageRule* NextRule(const CompiledPolicy& policy, const LeadEngine::Impl& impl,
-                                         const PersonState& st, double score, int64_t t) {
+                                         const PersonState& st, double score, int64_t t,
+                                         uint64_t candidates) {
   for (const CompiledStageRule* r : policy.RulesFrom(static_cast<Stage>(st.stage))) {
+    if (!(candidates >> r->index & 1)) continue;
     bool all = std::all_of(r->when.begin(), r->when.end(),
                            [&](const auto& c) { return Holds(c, impl, st, score, t); });
     if (all) return r;
@@ -147,11 +150,19 @@ static const CompiledStageRule* NextRule(const CompiledPolicy& policy, const Lea
   return nullptr;
 }
 
+// Moves the person by the rules that hold. `candidates` are the rules the event may have made
+// true (an activity: those on its type, and those on the score if it changed); the others held
+// as false when last checked and nothing they read has changed since. After a move, or when a
+// sales action set the stage, every rule is a candidate.
 static void CheckStages(const CompiledPolicy& policy, LeadEngine::Impl& impl, PersonId id,
-                        PersonState& st, double score, int64_t t, Seq cause, DecisionLog& log) {
+                        PersonState& st, double score, int64_t t, Seq cause, DecisionLog& log,
+                        uint64_t candidates = ~uint64_t{0}) {
+  if (st.stage_unchecked) candidates = ~uint64_t{0};
+  st.stage_unchecked = false;
   for (int step = 0; step < 8; ++step) {
-    const CompiledStageRule* r = NextRule(policy, impl, st, score, t);
+    const CompiledStageRule* r = NextRule(policy, impl, st, score, t, candidates);
     if (!r) return;
+    candidates = ~uint64_t{0};
     Decision d{.kind = Decision::Kind::kStage, .person = id, .cause = cause,
                .at = FromMicros(t), .policy_version = policy.version()};
     d.stage_before = static_cast<Stage>(st.stage);
@@ -174,7 +185,8 @@ void LeadEngine::OnActivity(const ActivityEvent& ev, DecisionLog& log) {
   d.score_before = st.score;
   Advance(*policy_, *impl_, ev.person, st, t, d);
   d.hits_begin = d.hits_end = static_cast<uint32_t>(log.hits.size());
-  if (const TypeRules* rules = policy_->RulesFor(ev.type)) {
+  const TypeRules* rules = policy_->RulesFor(ev.type);
+  if (rules) {
     KeyValues values;
     rules->Lookup(ev.properties, values);
     for (uint16_t r : rules->scoring) {
@@ -202,8 +214,12 @@ void LeadEngine::OnActivity(const ActivityEvent& ev, DecisionLog& log) {
   d.hits_end = static_cast<uint32_t>(log.hits.size());
   if (d.hits_end != d.hits_begin && st.last_at < t) st.last_at = t;
   d.score_after = st.score;
-  if (d.hits_end != d.hits_begin || d.decayed != 0 || d.expired != 0) log.decisions.push_back(d);
-  CheckStages(*policy_, *impl_, ev.person, st, st.score, t, ev.seq, log);
+  bool scored = d.hits_end != d.hits_begin || d.decayed != 0 || d.expired != 0;
+  if (scored) log.decisions.push_back(d);
+  uint64_t candidates = (rules ? rules->stage_triggers : 0) |
+                        (scored ? policy_->score_triggers() : 0);
+  if (candidates || st.stage_unchecked)
+    CheckStages(*policy_, *impl_, ev.person, st, st.score, t, ev.seq, log, candidates);
 }
 
 void LeadEngine::OnActivities(std::span<const ActivityEvent> events, DecisionLog& log) {
@@ -257,6 +273,7 @@ void LeadEngine::SetStage(PersonId person, Stage stage, Timestamp at) {
   PersonState& st = impl_->StateOf(person);
   st.known = true;
   st.stage = static_cast<uint8_t>(stage);
+  st.stage_unchecked = true;
   st.stage_rule = -1;
   st.stage_version = 0;
   st.stage_at = ToMicros(at);

@@ -51,6 +51,7 @@ struct alignas(64) PersonState {
   int8_t persona = -1;
   bool known : 1 = false;
   bool pooled_lookups : 1 = false;  // the pool may hold kSeen or kCap windows
+  bool stage_unchecked : 1 = false;  // set by hand since the rules last looked at it
   Window windows[kInlineWindows];
   int64_t next_expiry = std::numeric_limits<int64_t>::max();  // the soonest kExpiry time
 };
