@@ -16,7 +16,7 @@ using internal::WindowKind;
 struct LeadEngine::Saved {
   PersonId person;
   PersonState state;
-  std::vector<Window> overflow;  // oldest first
+  std::vector<Window> overflow;
 };
 
 struct LeadEngine::Impl {

@@ -92,10 +92,7 @@ std::shared_ptr<LeadEngine::Saved> LeadEngine::Save(PersonId person) const {
   saved->person = person;
   if (static_cast<size_t>(person.value()) >= impl_->people.size()) return saved;
   saved->state = impl_->people[person.value()];
-  for (uint32_t i = saved->state.overflow; i; i = impl_->pool.at(i).next) {
-    saved->overflow.push_back(impl_->pool.at(i).w);
-  }
-  std::reverse(saved->overflow.begin(), saved->overflow.end());
+  if (saved->state.overflow) saved->overflow = impl_->pool.at(saved->state.overflow);
   return saved;
 }
 

@@ -7,8 +7,8 @@ Window* FindWindow(PersonState& st, WindowPool& pool, WindowKind kind, uint16_t 
     if (w.kind == kind && w.slot == slot) return &w;
   }
   if (!st.pooled_lookups && kind != WindowKind::kExpiry) return nullptr;
-  for (uint32_t i = st.overflow; i; i = pool.at(i).next) {
-    Window& w = pool.at(i).w;
+  if (!st.overflow) return nullptr;
+  for (Window& w : pool.at(st.overflow)) {
     if (w.kind == kind && w.slot == slot) return &w;
   }
   return nullptr;
@@ -24,7 +24,7 @@ Window& AddWindow(PersonState& st, WindowPool& pool, const Window& w) {
     if (free.kind == WindowKind::kFree) return free = w;
   }
   if (w.kind != WindowKind::kExpiry) st.pooled_lookups = true;
-  return pool.at(pool.Push(st.overflow, w)).w;
+  return pool.Push(st.overflow, w);
 }
 
 size_t CountWindows(const PersonState& st, const WindowPool& pool) {

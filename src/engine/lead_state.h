@@ -97,46 +97,43 @@ class HugeArray {
   size_t size_ = 0, capacity_ = 0;
 };
 
-// Overflow entries for every person: a pool with a free list. Index 0 is never used.
+// Overflow windows: one contiguous list per person who needs more than the inline eight,
+// so walking, saving and restoring a heavy user's windows touches consecutive memory.
+// List 0 is never used.
 class WindowPool {
  public:
-  struct Entry {
-    Window w;
-    uint32_t next = 0;  // 0 ends the list
-  };
-  WindowPool() : entries_(1) {}
-  Entry& at(uint32_t i) { return entries_[i]; }
-  const Entry& at(uint32_t i) const { return entries_[i]; }
-  uint32_t Push(uint32_t& head, const Window& w) {
-    uint32_t i = free_;
-    if (i) {
-      free_ = entries_[i].next;
-    } else {
-      i = static_cast<uint32_t>(entries_.size());
-      entries_.emplace_back();
+  WindowPool() : lists_(1) {}
+  std::vector<Window>& at(uint32_t list) { return lists_[list]; }
+  const std::vector<Window>& at(uint32_t list) const { return lists_[list]; }
+  // Appends w to the list `head` names, allocating one if head is 0.
+  Window& Push(uint32_t& head, const Window& w) {
+    if (!head) {
+      if (free_.empty()) {
+        lists_.emplace_back();
+        head = static_cast<uint32_t>(lists_.size() - 1);
+      } else {
+        head = free_.back();
+        free_.pop_back();
+      }
     }
-    entries_[i] = {w, head};
-    head = i;
-    ++live_;
-    return i;
-  }
-  // Unlinks entry i (whose predecessor is prev, 0 if it is the head) and frees it.
-  void Remove(uint32_t& head, uint32_t prev, uint32_t i) {
-    (prev ? entries_[prev].next : head) = entries_[i].next;
-    entries_[i].next = free_;
-    free_ = i;
-    --live_;
+    lists_[head].push_back(w);
+    return lists_[head].back();
   }
   void Clear(uint32_t& head) {
-    while (head) Remove(head, 0, head);
+    if (!head) return;
+    lists_[head].clear();
+    free_.push_back(head);
+    head = 0;
   }
-  size_t bytes() const { return entries_.capacity() * sizeof(Entry); }
-  size_t live() const { return live_; }
+  size_t bytes() const {
+    size_t n = lists_.capacity() * sizeof(std::vector<Window>);
+    for (const auto& l : lists_) n += l.capacity() * sizeof(Window);
+    return n;
+  }
 
  private:
-  std::vector<Entry> entries_;
-  uint32_t free_ = 0;
-  size_t live_ = 0;
+  std::vector<std::vector<Window>> lists_;
+  std::vector<uint32_t> free_;
 };
 
 // Windows of one person, inline first, then the pool. All of these are cheap on the inline
@@ -151,22 +148,18 @@ void ForEachWindow(PersonState& st, WindowPool& pool, Fn fn) {
   for (Window& w : st.windows) {
     if (w.kind != WindowKind::kFree && !fn(w)) w.kind = WindowKind::kFree;
   }
-  for (uint32_t prev = 0, i = st.overflow; i;) {
-    uint32_t next = pool.at(i).next;
-    if (fn(pool.at(i).w)) {
-      prev = i;
-    } else {
-      pool.Remove(st.overflow, prev, i);
-    }
-    i = next;
-  }
+  if (!st.overflow) return;
+  std::vector<Window>& list = pool.at(st.overflow);
+  std::erase_if(list, [&](Window& w) { return !fn(w); });
+  if (list.empty()) pool.Clear(st.overflow);
 }
 template <typename Fn>
 void ForEachWindow(const PersonState& st, const WindowPool& pool, Fn fn) {
   for (const Window& w : st.windows) {
     if (w.kind != WindowKind::kFree) fn(w);
   }
-  for (uint32_t i = st.overflow; i; i = pool.at(i).next) fn(pool.at(i).w);
+  if (!st.overflow) return;
+  for (const Window& w : pool.at(st.overflow)) fn(w);
 }
 size_t CountWindows(const PersonState& st, const WindowPool& pool);
 

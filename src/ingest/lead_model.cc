@@ -90,7 +90,8 @@ Status JournalDecisions(store::WriteTxn& txn, const engine::DecisionLog& log,
                           .subject = d.person.value(),
                           .actor = ActorOf(d, log, policy),
                           .cause = d.cause,
-                          .reason = ReasonOf(d, log, policy)};
+                          .reason = ReasonOf(d, log, policy),
+                          .on_timeline = d.kind != engine::Decision::Kind::kScore};
     TANDEM_RETURN_IF_ERROR(store::AppendJournal(txn, e).status());
     if (d.kind != engine::Decision::Kind::kStage) continue;
     auto& s = txn.db().Cached("UPDATE people SET stage = ? WHERE id = ?");

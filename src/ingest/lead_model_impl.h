@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_set>
 
 #include "engine/lead_engine.h"
 #include "ingest/lead_model.h"
@@ -20,6 +21,9 @@ struct LeadModel::Impl {
   std::unique_ptr<engine::LeadEngine> engine;
   std::map<int64_t, std::shared_ptr<const engine::CompiledPolicy>> activations;
   std::map<int64_t, Timestamp> activated_at;
+  // The people saved for undo in the write with this serial (saved once per write).
+  uint64_t undo_serial = 0;
+  std::unordered_set<int64_t> undo_saved;
 };
 
 // Journals each decision in log (score_changed, grade_changed, stage_changed) and moves the

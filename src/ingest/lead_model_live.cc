@@ -31,6 +31,11 @@ bool IsInput(std::string_view kind) {
 }  // namespace
 
 void LeadModel::SaveForUndo(store::WriteTxn& txn, PersonId person) {
+  if (impl_->undo_serial != txn.serial() || txn.serial() == 0) {
+    impl_->undo_serial = txn.serial();
+    impl_->undo_saved.clear();
+  }
+  if (!impl_->undo_saved.insert(person.value()).second) return;  // saved earlier in this write
   std::shared_ptr<engine::LeadEngine::Saved> saved = impl_->engine->Save(person);
   txn.OnRollback([impl = impl_.get(), saved] {
     std::lock_guard lock(impl->mu);

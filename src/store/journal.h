@@ -27,6 +27,10 @@ struct JournalEntry {
   std::string type, source, client_id;
   std::string digest;   // 16 bytes of SHA-256 over the canonical content
   std::string payload;  // JSON text, or empty once erased
+  // Whether the entry appears on its subject's timeline. Score decisions, one per scored
+  // activity, stay off it (the activity is there; the decision is found by its cause), which
+  // halves what the timeline index costs at ingest.
+  bool on_timeline = true;
 };
 
 // Appends an entry, assigning its seq, and notes its timeline key in txn.

@@ -53,7 +53,8 @@ int64_t IndexedUpTo(sql::Db& db) {
 
 Status Store::LoadPendingTimeline() {
   auto& s = writer_->Cached(
-      "SELECT subject, occurred_at, seq FROM journal WHERE seq > ? AND subject IS NOT NULL");
+      "SELECT subject, occurred_at, seq FROM journal WHERE seq > ? AND subject IS NOT NULL "
+      "AND kind <> 'score_changed'");  // score decisions stay off the timeline (journal.h)
   s.Bind(1, IndexedUpTo(*writer_));
   std::vector<TimelineKey> keys;
   while (s.Step()) keys.push_back({s.Int(0), s.Int(1), s.Int(2)});
@@ -124,7 +125,7 @@ void Store::RunGroup(const std::vector<QueuedWrite*>& group) {
   Status st = sql::InTransaction(*writer_, [&] {
     for (QueuedWrite* w : group) {
       TANDEM_RETURN_IF_ERROR(writer_->Exec("SAVEPOINT w"));
-      auto txn = std::make_unique<WriteTxn>(*writer_, now, next, observer_);
+      auto txn = std::make_unique<WriteTxn>(*writer_, now, next, observer_, ++write_serial_);
       w->status = (*w->fn)(*txn);
       writer_->ResetAll();
       if (!w->status.ok()) {

@@ -46,8 +46,9 @@ class JournalObserver {
 // What a write transaction sees: the connection, the time of the write, and id allocation.
 class WriteTxn {
  public:
-  WriteTxn(sql::Db& db, Timestamp now, int64_t& next_id, JournalObserver* observer = nullptr)
-      : db_(db), now_(now), next_id_(next_id), observer_(observer) {}
+  WriteTxn(sql::Db& db, Timestamp now, int64_t& next_id, JournalObserver* observer = nullptr,
+           uint64_t serial = 0)
+      : db_(db), now_(now), next_id_(next_id), observer_(observer), serial_(serial) {}
   sql::Db& db() { return db_; }
   Timestamp now() const { return now_; }
   // A new id for a person or company (they share one id space).
@@ -63,12 +64,15 @@ class WriteTxn {
   void OnRollback(std::function<void()> undo) { undo_.push_back(std::move(undo)); }
   void RunUndo();
   JournalObserver* observer() const { return observer_; }
+  // Distinct for every write the store runs (for observers that keep per-write state).
+  uint64_t serial() const { return serial_; }
 
  private:
   sql::Db& db_;
   Timestamp now_;
   int64_t& next_id_;
   JournalObserver* observer_;
+  uint64_t serial_;
   std::vector<std::function<void()>> undo_;
   std::vector<TimelineKey> timeline_;
   std::vector<int64_t> changed_;
@@ -133,6 +137,7 @@ class Store {
 
   std::function<void(const std::vector<int64_t>&)> on_changed_;  // guarded by write_mu_
   JournalObserver* observer_ = nullptr;                           // guarded by write_mu_
+  uint64_t write_serial_ = 0;                                     // guarded by write_mu_
 
   std::mutex queue_mu_;
   std::vector<QueuedWrite*> queue_;  // guarded by queue_mu_; writes waiting for a leader
