@@ -94,7 +94,7 @@ Status LeadModel::ApplyProfile(store::WriteTxn& txn, PersonId person, Timestamp 
 
 Status LeadModel::ApplyCompany(store::WriteTxn& txn, const store::JournalEntry& e, Seq seq,
                                engine::DecisionLog& log) {
-  if (!TouchesCompanyFacts(e.payload)) return Status::Ok();
+  if (!ProfileFold::TouchesCompanyFacts(e.payload)) return Status::Ok();
   std::vector<int64_t> members;
   auto& s = txn.db().Cached(
       "SELECT id FROM people WHERE company_id = ? AND erased_at IS NULL ORDER BY id");

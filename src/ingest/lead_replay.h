@@ -10,12 +10,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "base/ids.h"
 #include "base/time.h"
 #include "engine/lead_engine.h"
+#include "ingest/profile_fold.h"
 
 namespace tandem::ingest {
 
@@ -23,10 +23,6 @@ namespace tandem::ingest {
 // their JSON spelling); the views stay valid until the next call on this thread. A payload
 // that is not an object gives no properties.
 void DecodeProperties(std::string_view json, std::vector<engine::Property>& props);
-
-// Whether a company_changed payload changes a fact grading looks at (industry, size band,
-// country); only then are the company's people re-graded.
-bool TouchesCompanyFacts(std::string_view payload);
 
 // The journal columns a replay reads.
 struct ReplayRow {
@@ -58,25 +54,18 @@ class JournalReplay {
   void OnlyPerson(PersonId person) { only_ = person; }
 
  private:
-  struct CompanyFacts {
-    std::string industry, size_band, country;
+  // Hands the fold's profile changes to the engine (only the traced person's, if one is set).
+  struct EngineSink final : ProfileFold::Sink {
+    JournalReplay* replay = nullptr;
+    engine::DecisionLog* log = nullptr;
+    void Profile(PersonId person, engine::Profile profile, Timestamp at, Seq cause) override;
+    void Erased(PersonId person, Timestamp at, Seq cause) override;
   };
-  struct PersonFacts {
-    std::string job_title, country, email;
-    int64_t company = 0;
-  };
-  engine::Profile ProfileOf(const PersonFacts& p) const;
-  void FoldPerson(int64_t id, std::string_view payload, Timestamp at, Seq seq,
-                  engine::DecisionLog& log);
-  void FoldCompany(int64_t id, std::string_view payload, Timestamp at, Seq seq,
-                   engine::DecisionLog& log);
-  void Activate(const ReplayRow& row, engine::DecisionLog& log);
+  void Activate(const ReplayRow& row, EngineSink& sink);
 
   engine::LeadEngine& engine_;
   std::map<int64_t, std::shared_ptr<const engine::CompiledPolicy>> policies_;
-  std::unordered_map<int64_t, PersonFacts> people_;
-  std::unordered_map<int64_t, CompanyFacts> companies_;
-  std::unordered_map<int64_t, std::vector<int64_t>> members_;  // company → people (may be stale)
+  ProfileFold fold_;
   std::vector<engine::Property> props_;
   PersonId only_;
 };

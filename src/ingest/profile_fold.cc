@@ -25,6 +25,10 @@ bool FieldsOf(std::string_view payload, dom::object& fields) {
   return doc["fields"].get_object().get(fields) == simdjson::SUCCESS;
 }
 
+bool IsCompanyFact(std::string_view key) {
+  return key == "industry" || key == "size_band" || key == "country";
+}
+
 std::string_view Text(dom::element value) {
   std::string_view text;
   return value.get_string().get(text) == simdjson::SUCCESS ? text : std::string_view();
@@ -90,7 +94,7 @@ void ProfileFold::CompanyChanged(int64_t id, std::string_view payload, Timestamp
     if (key == "industry") c.industry = Text(value);
     if (key == "size_band") c.size_band = Text(value);
     if (key == "country") c.country = Text(value);
-    changed = changed || key == "industry" || key == "size_band" || key == "country";
+    changed = changed || IsCompanyFact(key);
   }
   if (!changed || static_cast<size_t>(id) >= members_.size()) return;
   std::vector<int64_t>& ids = members_[static_cast<size_t>(id)];
@@ -101,6 +105,22 @@ void ProfileFold::CompanyChanged(int64_t id, std::string_view payload, Timestamp
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   for (int64_t p : ids) sink.Profile(PersonId(p), ProfileOf(people_[p]), at, seq);
+}
+
+bool ProfileFold::TouchesCompanyFacts(std::string_view payload) {
+  dom::object fields;
+  if (!FieldsOf(payload, fields)) return false;
+  for (auto [key, value] : fields) {
+    if (IsCompanyFact(key)) return true;
+  }
+  return false;
+}
+
+void ProfileFold::EachKnown(Timestamp at, Seq cause, Sink& sink) {
+  for (size_t id = 0; id < people_.size(); ++id) {
+    if (people_[id].known)
+      sink.Profile(PersonId(static_cast<int64_t>(id)), ProfileOf(people_[id]), at, cause);
+  }
 }
 
 void ProfileFold::PersonErased(int64_t id, Timestamp at, Seq seq, Sink& sink) {

@@ -1,7 +1,7 @@
 // Person and company changes folded into the profiles the engine grades — once, for any
 // number of engines replaying the same journal side by side (backtests). It takes the same
-// steps as JournalReplay (lead_replay.h), but yields each profile change instead of handing it
-// to one engine; profile_fold_test.cc checks that an engine fed either way decides the same.
+// steps for JournalReplay (lead_replay.h, which hands each change to one engine) and for
+// backtests (which feed several); profile_fold_test.cc checks both ways decide the same.
 //
 // Thread-safety: none; one fold per thread.
 #pragma once
@@ -39,6 +39,12 @@ class ProfileFold {
   // country), the profile of each of the company's people, by ascending id.
   void CompanyChanged(int64_t id, std::string_view payload, Timestamp at, Seq seq, Sink& sink);
   void PersonErased(int64_t id, Timestamp at, Seq seq, Sink& sink);
+  // The profile of every person known now, by ascending id (a policy switch re-grades all).
+  void EachKnown(Timestamp at, Seq cause, Sink& sink);
+
+  // Whether a company_changed payload changes a fact grading looks at (industry, size band,
+  // country); only then are the company's people re-graded.
+  static bool TouchesCompanyFacts(std::string_view payload);
 
  private:
   struct PersonFacts {
