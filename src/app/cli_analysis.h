@@ -30,9 +30,6 @@ Result<OrderedJson> AskServer(const Globals& g, const std::string& method, const
                               const std::string& body = "",
                               const std::string& content_type = "application/json");
 
-// Percent-encodes a query value.
-std::string QueryEscape(std::string_view v);
-
 // A share as a percentage with one decimal ("40.0%"), "-" for null.
 std::string Percent(const OrderedJson& v);
 

@@ -34,33 +34,11 @@ Result<AnalysisStore> OpenAnalysisStore(const Globals& g, const std::string& who
 
 Result<OrderedJson> AskServer(const Globals& g, const std::string& method, const std::string& path,
                               const std::string& body, const std::string& content_type) {
-  auto r = HttpCall(g.url, method, path, g.token, body, content_type);
-  if (!r.ok()) return r.status();
-  OrderedJson j = OrderedJson::parse(r->body, nullptr, false);
-  if (r->status < 300 && !j.is_discarded()) return j;
-  std::string detail = j.is_object() ? j.value("detail", r->body) : r->body;
-  if (r->status != 422 || !j.is_object()) {
-    return FailedPrecondition("server answered " + std::to_string(r->status) + ": " + detail);
-  }
-  std::vector<FieldError> errors;
-  for (const auto& e : j["errors"]) {
-    errors.push_back({e.value("field", ""), e.value("reason", ""), e.value("line", 0)});
-  }
-  return InvalidArgument(detail, std::move(errors));
-}
-
-std::string QueryEscape(std::string_view v) {
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
+  auto answer = CallApi(g.url, g.token, method, path, body, content_type);
+  if (!answer.ok()) return answer.status();
+  OrderedJson j = OrderedJson::parse(*answer, nullptr, false);
+  if (j.is_discarded()) return FailedPrecondition("the server's answer is not JSON");
+  return j;
 }
 
 std::string Percent(const OrderedJson& v) {

@@ -23,21 +23,6 @@ struct ExplainArgs {
   bool json = false;
 };
 
-// Percent-encodes everything but RFC 3986's unreserved characters, for a query value.
-std::string QueryValue(std::string_view v) {
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 std::string Num(const json& v) { return v.is_number() ? api::JsonNumber(v.get<double>()) : "-"; }
 std::string Str(const json& v) { return v.is_string() ? v.get<std::string>() : "-"; }
 
@@ -103,17 +88,15 @@ void Print(const json& e, bool as_json) {
 // Through the API: the person's id (looked up by e-mail if need be), then the explanation.
 Result<json> Remote(const Globals& g, const std::string& person) {
   auto get = [&](const std::string& path) -> Result<json> {
-    auto r = HttpCall(g.url, "GET", path, g.token);
-    if (!r.ok()) return r.status();
-    json j = json::parse(r->body, nullptr, false);
-    if (r->status == 200 && !j.is_discarded()) return j;
-    std::string detail = j.is_object() ? j.value("detail", r->body) : r->body;
-    Code code = r->status == 404 ? Code::kNotFound : Code::kFailedPrecondition;
-    return Status(code, "server answered " + std::to_string(r->status) + ": " + detail);
+    auto answer = CallApi(g.url, g.token, "GET", path);
+    if (!answer.ok()) return answer.status();
+    json j = json::parse(*answer, nullptr, false);
+    if (j.is_discarded()) return FailedPrecondition("the server's answer is not JSON");
+    return j;
   };
   std::string id = person;
   if (person.find('@') != std::string::npos) {
-    auto page = get("/api/v1/people?email=" + QueryValue(person));
+    auto page = get("/api/v1/people?email=" + QueryEscape(person));
     if (!page.ok()) return page.status();
     if ((*page)["items"].empty()) return NotFound("no person with e-mail " + person);
     id = std::to_string((*page)["items"][0]["id"].get<int64_t>());

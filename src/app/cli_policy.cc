@@ -35,19 +35,11 @@ struct Action {
 
 Result<json> Ask(const Globals& g, const std::string& method, const std::string& path,
                  const std::string& body = "", const std::string& type = "application/json") {
-  auto r = HttpCall(g.url, method, path, g.token, body, type);
-  if (!r.ok()) return r.status();
-  json j = json::parse(r->body, nullptr, false);
-  if (r->status < 300 && !j.is_discarded()) return j;
-  Status st(r->status == 422 ? Code::kInvalidArgument : Code::kFailedPrecondition,
-            "server answered " + std::to_string(r->status) + ": " +
-                (j.is_object() ? j.value("detail", r->body) : r->body));
-  if (r->status != 422 || !j.is_object()) return st;
-  std::vector<FieldError> errors;
-  for (const auto& e : j["errors"]) {
-    errors.push_back({e.value("field", ""), e.value("reason", ""), e.value("line", 0)});
-  }
-  return Status(st.code(), st.message(), std::move(errors));
+  auto answer = CallApi(g.url, g.token, method, path, body, type);
+  if (!answer.ok()) return answer.status();
+  json j = json::parse(*answer, nullptr, false);
+  if (j.is_discarded()) return FailedPrecondition("the server's answer is not JSON");
+  return j;
 }
 
 Result<User> Actor(store::Store& store, const std::string& email) {

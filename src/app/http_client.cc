@@ -4,6 +4,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
+#include <cstdio>
+#include <nlohmann/json.hpp>
 #include <utility>  // before Asio on GCC 12
 
 namespace tandem::app {
@@ -45,6 +48,39 @@ Result<HttpReply> HttpCall(const std::string& base_url, const std::string& metho
   } catch (const std::exception& e) {
     return Status(Code::kUnavailable, "cannot reach " + base_url + ": " + e.what());
   }
+}
+
+Result<std::string> CallApi(const std::string& base_url, const std::string& token,
+                            const std::string& method, const std::string& path,
+                            const std::string& body, const std::string& content_type) {
+  auto r = HttpCall(base_url, method, path, token, body, content_type);
+  if (!r.ok()) return r.status();
+  if (r->status >= 200 && r->status < 300) return std::move(r->body);
+  auto problem = nlohmann::json::parse(r->body, nullptr, false);
+  std::string detail = problem.is_object() ? problem.value("detail", r->body) : r->body;
+  if (r->status == 422 && problem.is_object()) {
+    std::vector<FieldError> errors;
+    for (const auto& e : problem.value("errors", nlohmann::json::array())) {
+      errors.push_back({e.value("field", ""), e.value("reason", ""), e.value("line", 0)});
+    }
+    return InvalidArgument(detail, std::move(errors));
+  }
+  Code code = r->status == 404 ? Code::kNotFound : Code::kFailedPrecondition;
+  return Status(code, "server answered " + std::to_string(r->status) + ": " + detail);
+}
+
+std::string QueryEscape(std::string_view value) {
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
 }
 
 }  // namespace tandem::app

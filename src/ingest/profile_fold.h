@@ -1,7 +1,7 @@
 // Person and company changes folded into the profiles the engine grades — once, for any
-// number of engines replaying the same journal side by side (backtests). It takes the same
-// steps for JournalReplay (lead_replay.h, which hands each change to one engine) and for
-// backtests (which feed several); profile_fold_test.cc checks both ways decide the same.
+// number of engines replaying the same journal side by side. JournalReplay (lead_replay.h)
+// hands each change to one engine, backtests to several; profile_fold_test.cc checks that an
+// engine decides the same fed either way.
 //
 // Thread-safety: none; one fold per thread.
 #pragma once
