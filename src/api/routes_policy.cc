@@ -9,11 +9,10 @@
 #include "api/list_page.h"
 #include "api/problem.h"
 #include "base/strings.h"
+#include "engine/policy_toml.h"
 
 namespace tandem::api {
 namespace {
-
-constexpr size_t kMaxPolicyBytes = 256 * 1024;
 
 User Caller(const Call& c) {
   return User{.id = c.caller.user, .email = c.caller.user_email, .role = c.caller.role};
@@ -74,7 +73,7 @@ Response Propose(const ApiContext& ctx, const Call& c) {
                                    "application/toml"),
                    415);
   }
-  if (req.body.size() > kMaxPolicyBytes) {
+  if (req.body.size() > engine::kMaxPolicyBytes) {
     return Problem(Status(Code::kTooLarge, "a policy document is at most 256 KiB"));
   }
   if (!IsValidUtf8(req.body)) {

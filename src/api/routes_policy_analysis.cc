@@ -9,13 +9,12 @@
 #include "api/policy_analysis_json.h"
 #include "api/problem.h"
 #include "base/strings.h"
+#include "engine/policy_toml.h"
 #include "ingest/backtest.h"
 #include "ingest/calibration.h"
 
 namespace tandem::api {
 namespace {
-
-constexpr size_t kMaxPolicyBytes = 256 * 1024;
 
 // The media type of a header value, without parameters, lower-cased.
 std::string MediaType(const std::string& value) {
@@ -54,7 +53,7 @@ Response Backtest(const ApiContext& ctx, const Call& c) {
                                    "Content-Type: application/toml"),
                    415);
   }
-  if (req.body.size() > kMaxPolicyBytes) {
+  if (req.body.size() > engine::kMaxPolicyBytes) {
     return Problem(Status(Code::kTooLarge, "a policy document is at most 256 KiB"));
   }
   if (!IsValidUtf8(req.body)) {

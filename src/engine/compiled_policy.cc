@@ -8,6 +8,7 @@
 
 #include "domain/reference.h"
 #include "engine/lead_engine.h"
+#include "engine/policy_toml.h"
 
 namespace tandem::engine {
 namespace {
@@ -193,6 +194,13 @@ Result<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::Compile(Qualificat
   c->version_ = version;
   TANDEM_RETURN_IF_ERROR(c->Build());
   return std::shared_ptr<const CompiledPolicy>(std::move(c));
+}
+
+Result<std::shared_ptr<const CompiledPolicy>> CompiledPolicy::FromToml(
+    std::string_view text, int version, std::span<const std::string> custom_types) {
+  auto parsed = ParsePolicy(text, custom_types);
+  if (!parsed.ok()) return parsed.status();
+  return Compile(std::move(*parsed), version);
 }
 
 int CompiledPolicy::BitFor(const FactTest& test) {

@@ -92,6 +92,9 @@ class CompiledPolicy {
   // distinct fact tests or 64 personas, or names an unknown time zone.
   static Result<std::shared_ptr<const CompiledPolicy>> Compile(QualificationPolicy policy,
                                                                 int version);
+  // ParsePolicy (policy_toml.h) then Compile: its errors, with key path and line.
+  static Result<std::shared_ptr<const CompiledPolicy>> FromToml(
+      std::string_view text, int version, std::span<const std::string> custom_types = {});
 
   const QualificationPolicy& policy() const { return policy_; }
   int version() const { return version_; }

@@ -11,6 +11,10 @@
 
 namespace tandem::engine {
 
+// A policy document is at most this long; callers refuse longer ones (kTooLarge) unread. A
+// real policy is a few kilobytes.
+constexpr size_t kMaxPolicyBytes = 256 * 1024;
+
 // Parses and checks text. On failure: kInvalidArgument whose errors name, for each problem,
 // the key path ("scoring[3].points", "stages[1].when[0].grade_at_least"), the 1-based line
 // and why: TOML syntax errors, unknown keys, wrong types, out-of-range values, duplicate ids,

@@ -78,9 +78,6 @@ void SideReplay::Note(const engine::Decision& d) {
 
 namespace {
 
-// Larger documents are refused before parsing; a real policy is a few kilobytes.
-constexpr size_t kMaxPolicyBytes = 256 * 1024;
-
 std::vector<std::string> CustomTypes(store::Store& store, Status& st) {
   std::vector<std::string> custom;
   st = store.Read([&](sql::Db& db) {
@@ -88,13 +85,6 @@ std::vector<std::string> CustomTypes(store::Store& store, Status& st) {
     return Status::Ok();
   });
   return custom;
-}
-
-Result<std::shared_ptr<const engine::CompiledPolicy>> Compile(
-    std::string_view toml, int version, const std::vector<std::string>& custom) {
-  auto parsed = engine::ParsePolicy(toml, custom);
-  if (!parsed.ok()) return parsed.status();
-  return engine::CompiledPolicy::Compile(std::move(*parsed), version);
 }
 
 }  // namespace
@@ -128,13 +118,13 @@ Result<BacktestReport> RunBacktest(store::Store& store,
 
 Result<std::shared_ptr<const engine::CompiledPolicy>> CompileCandidate(store::Store& store,
                                                                        std::string_view toml) {
-  if (toml.size() > kMaxPolicyBytes) {
+  if (toml.size() > engine::kMaxPolicyBytes) {
     return Status(Code::kTooLarge, "a policy document is at most 256 KiB");
   }
   Status st;
   std::vector<std::string> custom = CustomTypes(store, st);
   if (!st.ok()) return st;
-  return Compile(toml, 0, custom);
+  return engine::CompiledPolicy::FromToml(toml, 0, custom);
 }
 
 Result<std::shared_ptr<const engine::CompiledPolicy>> LoadActivePolicy(store::Store& store) {
@@ -146,7 +136,7 @@ Result<std::shared_ptr<const engine::CompiledPolicy>> LoadActivePolicy(store::St
     return Status::Ok();
   }));
   if (!active) return NotFound("the store holds no active policy yet");
-  auto compiled = Compile(active->toml, active->version, custom);
+  auto compiled = engine::CompiledPolicy::FromToml(active->toml, active->version, custom);
   if (!compiled.ok()) {
     return Internal("the active policy (version " + std::to_string(active->version) +
                     ") no longer checks: " + compiled.status().message());

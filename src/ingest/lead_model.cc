@@ -151,20 +151,13 @@ Status LeadModel::LoadPolicies() {
   }));
   for (const auto& r : records) {
     if (!r.activated_seq.valid()) continue;
-    auto compiled = CompileVersion(r.toml, r.version, custom);
+    auto compiled = engine::CompiledPolicy::FromToml(r.toml, r.version, custom);
     if (!compiled.ok()) return compiled.status();
     impl_->activations[r.activated_seq.value()] = *compiled;
     impl_->activated_at[r.activated_seq.value()] = r.activated_at.value_or(Timestamp{});
   }
   if (impl_->activations.empty()) return FailedPrecondition("the store holds no active policy");
   return Status::Ok();
-}
-
-Result<std::shared_ptr<const engine::CompiledPolicy>> LeadModel::CompileVersion(
-    std::string_view toml, int version, const std::vector<std::string>& custom) {
-  auto parsed = engine::ParsePolicy(toml, custom);
-  if (!parsed.ok()) return parsed.status();
-  return engine::CompiledPolicy::Compile(std::move(*parsed), version);
 }
 
 Status LeadModel::Rebuild() {

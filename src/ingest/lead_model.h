@@ -116,8 +116,6 @@ class LeadModel final : public store::JournalObserver {
   Status InstallDefault(std::string_view toml);
   Status LoadPolicies();
   Status Rebuild();
-  static Result<std::shared_ptr<const engine::CompiledPolicy>> CompileVersion(
-      std::string_view toml, int version, const std::vector<std::string>& custom);
   // The live path for one entry kind; decisions go to log.
   Status ApplyActivity(store::WriteTxn& txn, const store::JournalEntry& e, Seq seq,
                        engine::DecisionLog& log);

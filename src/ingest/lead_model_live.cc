@@ -109,7 +109,8 @@ Status LeadModel::ApplyCompany(store::WriteTxn& txn, const store::JournalEntry& 
 }
 
 Result<Seq> LeadModel::Activate(store::WriteTxn& txn, const PolicyVersion& v) {
-  auto compiled = CompileVersion(v.toml, v.version, store::ListCustomActivityTypes(txn.db()));
+  auto compiled = engine::CompiledPolicy::FromToml(v.toml, v.version,
+                                                   store::ListCustomActivityTypes(txn.db()));
   if (!compiled.ok()) return compiled.status();
   store::JournalEntry e{.recorded_at = txn.now(), .occurred_at = txn.now(),
                         .kind = "policy_activated", .actor = "policy",

@@ -13,9 +13,6 @@
 namespace tandem::ingest {
 namespace {
 
-// Larger documents are refused before parsing; a real policy is a few kilobytes.
-constexpr size_t kMaxPolicyBytes = 256 * 1024;
-
 PolicyVersion FromRecord(store::PolicyRecord r) {
   PolicyVersion v;
   v.version = r.version;
@@ -136,7 +133,7 @@ Result<PolicyVersion> LeadModel::Propose(std::string_view toml, const User& auth
                   "role " + std::string(RoleName(author.role)) +
                       " may not propose a policy; marketing, sales managers and admins may");
   }
-  if (toml.size() > kMaxPolicyBytes) {
+  if (toml.size() > engine::kMaxPolicyBytes) {
     return Status(Code::kTooLarge, "a policy document is at most 256 KiB");
   }
   std::vector<std::string> custom;
