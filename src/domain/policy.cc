@@ -25,17 +25,6 @@ std::optional<Grade> ParseGrade(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view CapPeriodName(CapPeriod p) {
-  switch (p) {
-    case CapPeriod::kNone: return "none";
-    case CapPeriod::kDay: return "day";
-    case CapPeriod::kWeek: return "week";
-    case CapPeriod::kMonth: return "month";
-    case CapPeriod::kEver: return "ever";
-  }
-  return "none";
-}
-
 std::string_view FactName(Fact f) { return kFacts[static_cast<size_t>(f)]; }
 
 std::optional<Fact> ParseFact(std::string_view name) {

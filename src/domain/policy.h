@@ -32,7 +32,6 @@ struct PropertyTest {
 };
 
 enum class CapPeriod { kNone, kDay, kWeek, kMonth, kEver };
-std::string_view CapPeriodName(CapPeriod p);
 
 // Points for an activity type whose properties pass every test.
 // Invariants: points != 0; cap_points > 0 iff cap_period != kNone; expires_after > 0 or unset.

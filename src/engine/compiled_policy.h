@@ -124,7 +124,6 @@ class CompiledPolicy {
   };
   int64_t PeriodOf(CapPeriod period, int64_t at_us, ZoneCache& cache) const;
 
-  size_t fact_bit_count() const { return fact_tests_.size(); }
   // Stage rules (bit = index) with a score condition: a score change may make them hold.
   uint64_t score_triggers() const { return score_triggers_; }
 

@@ -298,9 +298,7 @@ Standing LeadEngine::StandingOf(PersonId person, Timestamp now) const {
           .stage = static_cast<Stage>(st->stage),
           .stage_rule = st->stage_rule,
           .stage_policy_version = st->stage_version,
-          .stage_at = FromMicros(st->stage_at),
-          .last_activity_at = st->last_at == internal::kNever ? Timestamp{}
-                                                              : FromMicros(st->last_at)};
+          .stage_at = FromMicros(st->stage_at)};
 }
 
 }  // namespace tandem::engine

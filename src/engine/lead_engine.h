@@ -88,7 +88,7 @@ struct Standing {
   Stage stage = Stage::kLead;
   int stage_rule = -1;          // the rule that set the stage; -1 if none did
   int stage_policy_version = 0;
-  Timestamp stage_at{}, last_activity_at{};
+  Timestamp stage_at{};
 };
 
 class LeadEngine {

@@ -198,9 +198,4 @@ std::shared_ptr<const engine::CompiledPolicy> LeadModel::ActivePolicy() const {
   return impl_->activations.rbegin()->second;
 }
 
-size_t LeadModel::StateBytes() const {
-  std::lock_guard lock(impl_->mu);
-  return impl_->engine->StateBytes() + impl_->engine->WindowBytes();
-}
-
 }  // namespace tandem::ingest

@@ -102,8 +102,6 @@ class LeadModel final : public store::JournalObserver {
   Result<Explanation> Explain(PersonId person, Timestamp now) const;
   // The compiled active policy (for backtests and calibration to compare against).
   std::shared_ptr<const engine::CompiledPolicy> ActivePolicy() const;
-  // Engine memory figures (bench, /health).
-  size_t StateBytes() const;
 
  private:
   friend class PolicyDocuments;
