@@ -72,7 +72,7 @@ std::string ActorOf(const engine::Decision& d, const engine::DecisionLog& log,
 
 const char* KindOf(engine::Decision::Kind k) {
   switch (k) {
-    case engine::Decision::Kind::kScore: return "score_changed";
+    case engine::Decision::Kind::kScore: return "score_changed";  // store::kOffTimelineKind
     case engine::Decision::Kind::kGrade: return "grade_changed";
     case engine::Decision::Kind::kStage: return "stage_changed";
   }
@@ -90,8 +90,7 @@ Status JournalDecisions(store::WriteTxn& txn, const engine::DecisionLog& log,
                           .subject = d.person.value(),
                           .actor = ActorOf(d, log, policy),
                           .cause = d.cause,
-                          .reason = ReasonOf(d, log, policy),
-                          .on_timeline = d.kind != engine::Decision::Kind::kScore};
+                          .reason = ReasonOf(d, log, policy)};
     TANDEM_RETURN_IF_ERROR(store::AppendJournal(txn, e).status());
     if (d.kind != engine::Decision::Kind::kStage) continue;
     auto& s = txn.db().Cached("UPDATE people SET stage = ? WHERE id = ?");

@@ -85,8 +85,9 @@ class LeadModel final : public store::JournalObserver {
   Result<PolicyVersion> Version(int version) const;
   PolicyVersion Active() const;
   // Stores text as a new draft. kInvalidArgument (errors with key and line) if it does not
-  // parse or check; kFailedPrecondition if if_match is given and is not the latest version;
-  // kPermissionDenied unless the author may change configuration.
+  // parse or check; kTooLarge over engine::kMaxPolicyBytes; kFailedPrecondition if if_match
+  // is given and is not the latest version; kPermissionDenied unless the author is marketing,
+  // a sales manager or an admin.
   Result<PolicyVersion> Propose(std::string_view toml, const User& author,
                                 std::optional<int> if_match);
   // Records approver's approval for their side (marketing; sales_manager for sales; an admin

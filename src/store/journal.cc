@@ -52,7 +52,8 @@ Result<std::optional<Seq>> Insert(WriteTxn& txn, const JournalEntry& e, const ch
   TANDEM_RETURN_IF_ERROR(s.Run());
   if (db.Changes() == 0) return std::optional<Seq>();
   Seq seq(db.LastInsertRowId());
-  if (e.subject && e.on_timeline) txn.NoteTimeline({e.subject, ToMicros(e.occurred_at), seq.value()});
+  if (e.subject && e.kind != kOffTimelineKind)
+    txn.NoteTimeline({e.subject, ToMicros(e.occurred_at), seq.value()});
   return std::optional<Seq>(seq);
 }
 

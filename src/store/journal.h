@@ -27,11 +27,12 @@ struct JournalEntry {
   std::string type, source, client_id;
   std::string digest;   // 16 bytes of SHA-256 over the canonical content
   std::string payload;  // JSON text, or empty once erased
-  // Whether the entry appears on its subject's timeline. Score decisions, one per scored
-  // activity, stay off it (the activity is there; the decision is found by its cause), which
-  // halves what the timeline index costs at ingest.
-  bool on_timeline = true;
 };
+
+// Entries of this kind stay off their subject's timeline: score decisions, one per scored
+// activity (the activity is there; its decision is found by its cause), would double what
+// the timeline index costs at ingest. Every other entry with a subject is on it.
+inline constexpr const char* kOffTimelineKind = "score_changed";
 
 // Appends an entry, assigning its seq, and notes its timeline key in txn.
 // Returns kConflict if (source, client_id) exists.

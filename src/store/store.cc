@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "store/journal.h"
 #include "store/schema.h"
 
 namespace tandem::store {
@@ -54,8 +55,8 @@ int64_t IndexedUpTo(sql::Db& db) {
 Status Store::LoadPendingTimeline() {
   auto& s = writer_->Cached(
       "SELECT subject, occurred_at, seq FROM journal WHERE seq > ? AND subject IS NOT NULL "
-      "AND kind <> 'score_changed'");  // score decisions stay off the timeline (journal.h)
-  s.Bind(1, IndexedUpTo(*writer_));
+      "AND kind <> ?");
+  s.Bind(1, IndexedUpTo(*writer_)).Bind(2, kOffTimelineKind);
   std::vector<TimelineKey> keys;
   while (s.Step()) keys.push_back({s.Int(0), s.Int(1), s.Int(2)});
   TANDEM_RETURN_IF_ERROR(s.status());
