@@ -6,7 +6,6 @@
 #include "ingest/lead_model.h"
 #include "ingest/lead_model_impl.h"
 #include "store/journal.h"
-#include "store/people.h"
 
 namespace tandem::ingest {
 namespace {
@@ -111,18 +110,9 @@ Result<Explanation> LeadModel::Explain(PersonId person, Timestamp now) const {
   if (s.persona >= 0) {
     out.persona = policy.policy().personas[s.persona].id;
     TANDEM_RETURN_IF_ERROR(store_.Read([&](sql::Db& db) {
-      auto p = store::LoadPerson(db, person);
-      if (!p.ok()) return p.status();
-      profile = {.job_title = p->job_title, .country = p->country,
-                 .email = p->emails.empty() ? "" : p->emails[0]};
-      if (p->company_id.valid()) {
-        auto c = store::LoadCompany(db, p->company_id);
-        if (c.ok()) {
-          profile.industry = c->industry;
-          profile.size_band = c->size_band;
-          profile.company_country = c->country;
-        }
-      }
+      auto loaded = LoadProfile(db, person);
+      if (!loaded.ok()) return loaded.status();
+      profile = loaded->value_or(engine::Profile{});
       return Status::Ok();
     }));
     for (const PersonaCriterion* c :

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_set>
 
 #include "engine/lead_engine.h"
@@ -30,6 +31,10 @@ struct LeadModel::Impl {
 // people view's stage with stage decisions.
 Status JournalDecisions(store::WriteTxn& txn, const engine::DecisionLog& log,
                         const QualificationPolicy& policy);
+
+// The facts the engine grades a person by, as the views hold them now; nullopt for an erased
+// or unknown person.
+Result<std::optional<engine::Profile>> LoadProfile(sql::Db& db, PersonId person);
 
 // A row of kReplaySql.
 ReplayRow ReadReplayRow(sql::Stmt& s);

@@ -30,6 +30,19 @@ bool IsInput(std::string_view kind) {
 
 }  // namespace
 
+Result<std::optional<engine::Profile>> LoadProfile(sql::Db& db, PersonId person) {
+  static const std::string kSql = std::string(kProfileSql) + " AND p.id = ?";
+  auto& s = db.Cached(kSql.c_str());
+  s.Bind(1, person.value());
+  if (!s.Step()) {
+    if (!s.status().ok()) return s.status();
+    return std::optional<engine::Profile>();
+  }
+  engine::Profile profile = ProfileFrom(s);
+  s.Reset();
+  return std::optional<engine::Profile>(std::move(profile));
+}
+
 void LeadModel::SaveForUndo(store::WriteTxn& txn, PersonId person) {
   if (impl_->undo_serial != txn.serial() || txn.serial() == 0) {
     impl_->undo_serial = txn.serial();
@@ -81,14 +94,11 @@ Status LeadModel::ApplyActivity(store::WriteTxn& txn, const store::JournalEntry&
 
 Status LeadModel::ApplyProfile(store::WriteTxn& txn, PersonId person, Timestamp at, Seq seq,
                                engine::DecisionLog& log) {
-  static const std::string kSql = std::string(kProfileSql) + " AND p.id = ?";
-  auto& s = txn.db().Cached(kSql.c_str());
-  s.Bind(1, person.value());
-  if (!s.Step()) return s.status();
-  engine::Profile profile = ProfileFrom(s);
-  s.Reset();
+  auto profile = LoadProfile(txn.db(), person);
+  if (!profile.ok()) return profile.status();
+  if (!*profile) return Status::Ok();  // erased: nothing to grade
   SaveForUndo(txn, person);
-  impl_->engine->OnProfile(person, profile, at, seq, log);
+  impl_->engine->OnProfile(person, **profile, at, seq, log);
   return Status::Ok();
 }
 
