@@ -6,7 +6,7 @@
 
 #include "engine/policy_toml.h"
 #include "ingest/backtest_internal.h"
-#include "store/policies.h"
+#include "store/documents.h"
 
 namespace tandem::ingest {
 namespace internal {
@@ -128,10 +128,10 @@ Result<std::shared_ptr<const engine::CompiledPolicy>> CompileCandidate(store::St
 }
 
 Result<std::shared_ptr<const engine::CompiledPolicy>> LoadActivePolicy(store::Store& store) {
-  std::optional<store::PolicyRecord> active;
+  std::optional<store::DocumentRecord> active;
   std::vector<std::string> custom;
   TANDEM_RETURN_IF_ERROR(store.Read([&](sql::Db& db) {
-    active = store::ActivePolicyVersion(db);
+    active = store::ActiveDocumentVersion(db, store::Document::kPolicy);
     custom = store::ListCustomActivityTypes(db);
     return Status::Ok();
   }));

@@ -7,8 +7,8 @@
 
 #include "engine/policy_toml.h"
 #include "ingest/lead_model_impl.h"
+#include "store/documents.h"
 #include "store/journal.h"
-#include "store/policies.h"
 
 namespace tandem::ingest {
 namespace {
@@ -72,9 +72,12 @@ std::string ActorOf(const engine::Decision& d, const engine::DecisionLog& log,
 
 const char* KindOf(engine::Decision::Kind k) {
   switch (k) {
-    case engine::Decision::Kind::kScore: return "score_changed";  // store::kOffTimelineKind
-    case engine::Decision::Kind::kGrade: return "grade_changed";
-    case engine::Decision::Kind::kStage: return "stage_changed";
+    case engine::Decision::Kind::kScore:
+      return "score_changed";  // store::kOffTimelineKind
+    case engine::Decision::Kind::kGrade:
+      return "grade_changed";
+    case engine::Decision::Kind::kStage:
+      return "stage_changed";
   }
   return "score_changed";
 }
@@ -101,7 +104,10 @@ Status JournalDecisions(store::WriteTxn& txn, const engine::DecisionLog& log,
   return Status::Ok();
 }
 
-LeadModel::LeadModel(store::Store& store) : store_(store), impl_(std::make_unique<Impl>()) {}
+LeadModel::LeadModel(store::Store& store)
+    : store_(store),
+      documents_(store, store::Document::kPolicy, "policy"),
+      impl_(std::make_unique<Impl>()) {}
 
 LeadModel::~LeadModel() { store_.SetJournalObserver(nullptr); }
 
@@ -118,7 +124,7 @@ Result<std::unique_ptr<LeadModel>> LeadModel::Open(store::Store& store,
 Status LeadModel::InstallDefault(std::string_view toml) {
   bool have = false;
   TANDEM_RETURN_IF_ERROR(store_.Read([&](sql::Db& db) {
-    have = store::LatestPolicyVersion(db).has_value();
+    have = store::LatestDocumentVersion(db, store::Document::kPolicy).has_value();
     return Status::Ok();
   }));
   if (have) return Status::Ok();
@@ -129,22 +135,25 @@ Status LeadModel::InstallDefault(std::string_view toml) {
                   parsed.status().errors());
   }
   return store_.Write([&](store::WriteTxn& txn) {
-    store::JournalEntry e{.recorded_at = txn.now(), .occurred_at = txn.now(),
-                          .kind = "policy_activated", .actor = "system",
+    store::JournalEntry e{.recorded_at = txn.now(),
+                          .occurred_at = txn.now(),
+                          .kind = "policy_activated",
+                          .actor = "system",
                           .reason = "{\"policy\":1,\"name\":" + Quoted(parsed->name) +
                                     ",\"why\":\"default policy installed\"}",
                           .digest = store::ContentDigest(toml)};
     auto seq = store::AppendJournal(txn, e);
     if (!seq.ok()) return seq.status();
-    return store::InstallDefaultPolicy(txn, parsed->name, toml, *seq).status();
+    return store::InstallDefaultDocument(txn, store::Document::kPolicy, parsed->name, toml, *seq)
+        .status();
   });
 }
 
 Status LeadModel::LoadPolicies() {
-  std::vector<store::PolicyRecord> records;
+  std::vector<store::DocumentRecord> records;
   std::vector<std::string> custom;
   TANDEM_RETURN_IF_ERROR(store_.Read([&](sql::Db& db) {
-    records = store::ListPolicyVersions(db);
+    records = store::ListDocumentVersions(db, store::Document::kPolicy);
     custom = store::ListCustomActivityTypes(db);
     return Status::Ok();
   }));

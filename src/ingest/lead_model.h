@@ -17,22 +17,13 @@
 #include "domain/policy.h"
 #include "domain/user.h"
 #include "engine/lead_engine.h"
+#include "ingest/agreed_documents.h"
 #include "store/store.h"
 
 namespace tandem::ingest {
 
 // One version of the policy document and its approvals.
-struct PolicyVersion {
-  int version = 0;
-  std::string status;  // draft, active, superseded
-  std::string name;    // the document's `name`
-  std::string toml;
-  UserId author;
-  Timestamp created_at{};
-  UserId marketing_approver, sales_approver;
-  std::optional<Timestamp> marketing_approved_at, sales_approved_at, activated_at;
-  Seq activated_seq;  // the policy_activated journal entry
-};
+using PolicyVersion = DocumentVersion;
 
 // Why a person stands where they do (GET /people/{id}/explain, `tandem explain`).
 struct Explanation {
@@ -85,9 +76,8 @@ class LeadModel final : public store::JournalObserver {
   Result<PolicyVersion> Version(int version) const;
   PolicyVersion Active() const;
   // Stores text as a new draft. kInvalidArgument (errors with key and line) if it does not
-  // parse or check; kTooLarge over engine::kMaxPolicyBytes; kFailedPrecondition if if_match
-  // is given and is not the latest version; kPermissionDenied unless the author is marketing,
-  // a sales manager or an admin.
+  // parse or check; kTooLarge over engine::kMaxPolicyBytes; otherwise as
+  // AgreedDocuments::Propose.
   Result<PolicyVersion> Propose(std::string_view toml, const User& author,
                                 std::optional<int> if_match);
   // Records approver's approval for their side (marketing; sales_manager for sales; an admin
@@ -105,7 +95,6 @@ class LeadModel final : public store::JournalObserver {
   std::shared_ptr<const engine::CompiledPolicy> ActivePolicy() const;
 
  private:
-  friend class PolicyDocuments;
   explicit LeadModel(store::Store& store);
   // Makes v the active policy from txn's time on: journals policy_activated (cause of what
   // follows), switches the engine, re-grades and re-checks everyone. Called by Approve inside
@@ -126,6 +115,7 @@ class LeadModel final : public store::JournalObserver {
   void SaveForUndo(store::WriteTxn& txn, PersonId person);
   struct Impl;
   store::Store& store_;
+  AgreedDocuments documents_;
   std::unique_ptr<Impl> impl_;
 };
 

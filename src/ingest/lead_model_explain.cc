@@ -87,7 +87,8 @@ Result<Explanation> LeadModel::Explain(PersonId person, Timestamp now) const {
   for (const auto& r : rows) {
     replay.Apply({Seq(r.seq), r.occurred_at, r.kind, r.subject, r.type, r.payload}, log);
     for (const auto& d : log.decisions) {
-      if (d.kind == engine::Decision::Kind::kStage) out.stages.push_back(StepOf(d, engine.policy()));
+      if (d.kind == engine::Decision::Kind::kStage)
+        out.stages.push_back(StepOf(d, engine.policy()));
     }
     log.Clear();
   }
@@ -115,11 +116,9 @@ Result<Explanation> LeadModel::Explain(PersonId person, Timestamp now) const {
       profile = loaded->value_or(engine::Profile{});
       return Status::Ok();
     }));
-    for (const PersonaCriterion* c :
-         policy.MatchedCriteria(s.persona, engine.FactBitsOf(person))) {
-      out.criteria.push_back(
-          {std::string(FactName(c->test.fact)), engine::FactValueOf(c->test.fact, profile),
-           c->thirds});
+    for (const PersonaCriterion* c : policy.MatchedCriteria(s.persona, engine.FactBitsOf(person))) {
+      out.criteria.push_back({std::string(FactName(c->test.fact)),
+                              engine::FactValueOf(c->test.fact, profile), c->thirds});
     }
   }
   return out;

@@ -3,8 +3,8 @@
 #include "engine/policy_toml.h"
 #include "ingest/lead_model.h"
 #include "ingest/lead_model_impl.h"
+#include "store/documents.h"
 #include "store/journal.h"
-#include "store/policies.h"
 
 namespace tandem::ingest {
 namespace {
@@ -119,11 +119,13 @@ Status LeadModel::ApplyCompany(store::WriteTxn& txn, const store::JournalEntry& 
 }
 
 Result<Seq> LeadModel::Activate(store::WriteTxn& txn, const PolicyVersion& v) {
-  auto compiled = engine::CompiledPolicy::FromToml(v.toml, v.version,
-                                                   store::ListCustomActivityTypes(txn.db()));
+  auto compiled =
+      engine::CompiledPolicy::FromToml(v.toml, v.version, store::ListCustomActivityTypes(txn.db()));
   if (!compiled.ok()) return compiled.status();
-  store::JournalEntry e{.recorded_at = txn.now(), .occurred_at = txn.now(),
-                        .kind = "policy_activated", .actor = "policy",
+  store::JournalEntry e{.recorded_at = txn.now(),
+                        .occurred_at = txn.now(),
+                        .kind = "policy_activated",
+                        .actor = "policy",
                         .reason = "{\"policy\":" + std::to_string(v.version) + "}",
                         .digest = store::ContentDigest(v.toml)};
   auto seq = store::AppendJournal(txn, e);

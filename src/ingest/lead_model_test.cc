@@ -47,8 +47,10 @@ struct Fixture {
   }
   IngestReport Post(PersonId person, const std::string& type, Timestamp at,
                     std::string properties = "{}") {
-    Activity a{.client_id = "a" + std::to_string(++next_id), .type = type,
-               .person = {.person_id = person}, .occurred_at = at,
+    Activity a{.client_id = "a" + std::to_string(++next_id),
+               .type = type,
+               .person = {.person_id = person},
+               .occurred_at = at,
                .properties = std::move(properties)};
     auto r = StoreActivities(*store, {{.index = 0, .activity = a}}, {}, {});
     EXPECT_TRUE(r.ok()) << r.status().ToString();
@@ -72,8 +74,7 @@ struct Fixture {
 
 TEST(LeadModelTest, EachDecisionIsJournaledWithItsRuleAndCause) {
   Fixture f("journaled");
-  PersonId p = f.AddPerson({.job_title = "CTO",
-                            .emails = std::vector<std::string>{"cto@acme.io"}});
+  PersonId p = f.AddPerson({.job_title = "CTO", .emails = std::vector<std::string>{"cto@acme.io"}});
   f.Post(p, "demo_request", kStart + std::chrono::hours(1), R"({"form":"demo-request"})");
   auto journal = f.Journal();
   const store::JournalEntry* activity = nullptr;
@@ -103,7 +104,9 @@ TEST(LeadModelTest, ARolledBackWriteLeavesNoTraceInTheEngine) {
   PersonId p = f.AddPerson({.emails = std::vector<std::string>{"a@acme.io"}});
   f.Post(p, "form_submit", kStart, R"({"form":"contact-us"})");
   double before = f.leads->StandingOf(p, f.clock.Now()).score;
-  Activity a{.client_id = "x", .type = "demo_request", .person = {.person_id = p},
+  Activity a{.client_id = "x",
+             .type = "demo_request",
+             .person = {.person_id = p},
              .occurred_at = kStart + std::chrono::hours(2)};
   Status st = f.store->Write([&](store::WriteTxn& txn) {
     auto r = StoreActivities(txn, {{.index = 0, .activity = a}}, {}, {});
@@ -118,8 +121,8 @@ TEST(LeadModelTest, ARolledBackWriteLeavesNoTraceInTheEngine) {
 
 TEST(LeadModelTest, ExplainShowsEachRuleAndTheStageStep) {
   Fixture f("explain");
-  PersonId p = f.AddPerson({.job_title = "VP Marketing",
-                            .emails = std::vector<std::string>{"vp@acme.io"}});
+  PersonId p =
+      f.AddPerson({.job_title = "VP Marketing", .emails = std::vector<std::string>{"vp@acme.io"}});
   f.Post(p, "page_view", kStart, R"({"path":"/pricing"})");
   f.Post(p, "demo_request", kStart + std::chrono::hours(1), R"({"form":"demo-request"})");
   auto e = f.leads->Explain(p, kStart + std::chrono::hours(2));
@@ -137,19 +140,24 @@ TEST(LeadModelTest, ExplainShowsEachRuleAndTheStageStep) {
 
 // --- Replay: rebuilding from the journal gives exactly the live state -----------------------
 
-const char* kTitles[] = {"CTO", "VP Marketing", "Head of Revenue Operations", "Student",
-                         "Marketing Manager", "Software Engineer", ""};
+const char* kTitles[] = {"CTO",     "VP Marketing",      "Head of Revenue Operations",
+                         "Student", "Marketing Manager", "Software Engineer",
+                         ""};
 const char* kDomains[] = {"acme.io", "gmail.com", "rivalrevops.com", "uni.edu", "globex.com"};
 const char* kCountries[] = {"DE", "US", "GB", "BR", "IR", "JP"};
 const char* kIndustries[] = {"Software", "Logistics", "Retail", "Financial Services"};
 const char* kBands[] = {"11-50", "51-200", "201-1000", "5000+"};
-const char* kTypes[] = {"page_view",     "page_view",        "email_open",   "email_click",
-                        "form_submit",   "content_download", "demo_request", "callback_request",
-                        "meeting_held",  "webinar_attended", "unsubscribe",  "email_bounce",
+const char* kTypes[] = {"page_view",      "page_view",        "email_open",   "email_click",
+                        "form_submit",    "content_download", "demo_request", "callback_request",
+                        "meeting_held",   "webinar_attended", "unsubscribe",  "email_bounce",
                         "opportunity_won"};
-const char* kProps[] = {R"({"path":"/pricing"})", R"({"path":"/blog/x"})",
-                        R"({"path":"/careers/y"})", R"({"form":"gated-content"})",
-                        R"({"form":"demo-request"})", R"({"kind":"demo"})", "{}"};
+const char* kProps[] = {R"({"path":"/pricing"})",
+                        R"({"path":"/blog/x"})",
+                        R"({"path":"/careers/y"})",
+                        R"({"form":"gated-content"})",
+                        R"({"form":"demo-request"})",
+                        R"({"kind":"demo"})",
+                        "{}"};
 
 template <typename T, size_t N>
 const T& Pick(const T (&a)[N]) {
@@ -165,8 +173,8 @@ void RandomStep(Fixture& f, std::vector<PersonId>& people, std::vector<CompanyId
     if (op < 15 || people.empty()) {
       PersonFields pf{.job_title = std::string(Pick(kTitles)),
                       .country = std::string(Pick(kCountries))};
-      pf.emails = std::vector<std::string>{"p" + std::to_string(people.size()) + "@" +
-                                           Pick(kDomains)};
+      pf.emails =
+          std::vector<std::string>{"p" + std::to_string(people.size()) + "@" + Pick(kDomains)};
       if (!companies.empty() && *rc::gen::arbitrary<bool>())
         pf.company = companies[*rc::gen::inRange<size_t>(0, companies.size())];
       auto r = CreatePerson(txn, pf, ro);
@@ -175,9 +183,10 @@ void RandomStep(Fixture& f, std::vector<PersonId>& people, std::vector<CompanyId
     }
     PersonId p = people[*rc::gen::inRange<size_t>(0, people.size())];
     if (op < 22) {
-      auto r = CreateCompany(txn, {.name = "C" + std::to_string(companies.size()),
-                                   .industry = std::string(Pick(kIndustries)),
-                                   .size_band = std::string(Pick(kBands))},
+      auto r = CreateCompany(txn,
+                             {.name = "C" + std::to_string(companies.size()),
+                              .industry = std::string(Pick(kIndustries)),
+                              .size_band = std::string(Pick(kBands))},
                              ro);
       if (r.ok()) companies.push_back(r->company.id);
       return r.status();
@@ -188,7 +197,8 @@ void RandomStep(Fixture& f, std::vector<PersonId>& people, std::vector<CompanyId
     }
     if (op < 32) {
       PersonFields pf{.job_title = std::string(Pick(kTitles))};
-      if (!companies.empty()) pf.company = companies[*rc::gen::inRange<size_t>(0, companies.size())];
+      if (!companies.empty())
+        pf.company = companies[*rc::gen::inRange<size_t>(0, companies.size())];
       auto r = UpdatePerson(txn, p, pf, ro);
       return r.ok() || r.status().code() == Code::kFailedPrecondition ? Status::Ok() : r.status();
     }
@@ -197,7 +207,8 @@ void RandomStep(Fixture& f, std::vector<PersonId>& people, std::vector<CompanyId
       if (loaded.ok() && !loaded->erased) return ErasePerson(txn, p, ro);
       return Status::Ok();
     }
-    Activity a{.client_id = "r" + std::to_string(++f.next_id), .type = Pick(kTypes),
+    Activity a{.client_id = "r" + std::to_string(++f.next_id),
+               .type = Pick(kTypes),
                .person = {.person_id = p},
                .occurred_at = kStart + std::chrono::hours(*rc::gen::inRange(0, 24 * 200)),
                .properties = Pick(kProps)};
@@ -222,8 +233,8 @@ RC_GTEST_PROP(LeadModelReplay, RebuildingFromTheJournalGivesTheLiveState, ()) {
   static int run = 0;
   Fixture f("replay-" + std::to_string(++run));
   User admin{.email = "admin@x.io", .name = "Admin", .role = Role::kAdmin};
-  RC_ASSERT(f.store->Write([&](store::WriteTxn& txn) { return store::InsertUser(txn, admin); })
-                .ok());
+  RC_ASSERT(
+      f.store->Write([&](store::WriteTxn& txn) { return store::InsertUser(txn, admin); }).ok());
   std::vector<PersonId> people;
   std::vector<CompanyId> companies;
   bool switched = false;

@@ -83,8 +83,11 @@ void JournalReplay::Apply(const ReplayRow& row, engine::DecisionLog& log) {
   if (row.kind == "erased") return fold_.PersonErased(row.subject, row.occurred_at, row.seq, sink);
   if (row.kind != "activity" || (only_.valid() && row.subject != only_.value())) return;
   DecodeProperties(row.payload, props_);
-  engine_.OnActivity({.person = PersonId(row.subject), .seq = row.seq, .at = row.occurred_at,
-                      .type = row.type, .properties = props_},
+  engine_.OnActivity({.person = PersonId(row.subject),
+                      .seq = row.seq,
+                      .at = row.occurred_at,
+                      .type = row.type,
+                      .properties = props_},
                      log);
 }
 

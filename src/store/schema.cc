@@ -7,7 +7,7 @@ namespace tandem::store {
 namespace {
 
 // Never edit a migration that has shipped; add a new one.
-constexpr std::array<const char*, 2> kMigrations{
+constexpr std::array<const char*, 3> kMigrations{
     // 1: people, companies, users, tokens, the journal.
     R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -75,7 +75,7 @@ CREATE TABLE timeline(
   subject INTEGER NOT NULL, occurred_at INTEGER NOT NULL, seq INTEGER NOT NULL,
   PRIMARY KEY(subject, occurred_at, seq)) WITHOUT ROWID;
 )sql",
-    // 2: versions of the qualification policy document (store/policies.h).
+    // 2: versions of the qualification policy document (store/documents.h).
     R"sql(
 CREATE TABLE policy_versions(
   version INTEGER PRIMARY KEY, name TEXT NOT NULL, toml TEXT NOT NULL, status TEXT NOT NULL,
@@ -83,6 +83,23 @@ CREATE TABLE policy_versions(
   marketing_approver INTEGER, marketing_approved_at INTEGER,
   sales_approver INTEGER, sales_approved_at INTEGER,
   activated_at INTEGER, activated_seq INTEGER);
+)sql",
+    // 3: the SLA document's versions (store/documents.h) and the outbox (store/outbox.h).
+    R"sql(
+CREATE TABLE sla_versions(
+  version INTEGER PRIMARY KEY, name TEXT NOT NULL, toml TEXT NOT NULL, status TEXT NOT NULL,
+  author_id INTEGER, created_at INTEGER NOT NULL,
+  marketing_approver INTEGER, marketing_approved_at INTEGER,
+  sales_approver INTEGER, sales_approved_at INTEGER,
+  activated_at INTEGER, activated_seq INTEGER);
+
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, channel TEXT NOT NULL, target TEXT NOT NULL,
+  event TEXT NOT NULL, subject TEXT NOT NULL DEFAULT '', body TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, last_error TEXT,
+  delivered_at INTEGER);
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE status = 'pending';
 )sql",
 };
 

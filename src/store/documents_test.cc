@@ -1,4 +1,4 @@
-#include "store/policies.h"
+#include "store/documents.h"
 
 #include <gtest/gtest.h>
 
@@ -26,21 +26,23 @@ class PolicyStoreTest : public ::testing::Test {
   Result<int> Insert(const std::string& name, UserId author) {
     int v = 0;
     Status st = store_->Write([&](WriteTxn& t) {
-      auto r = InsertPolicyVersion(t, name, "name = \"" + name + "\"\n", author);
+      auto r =
+          InsertDocumentVersion(t, Document::kPolicy, name, "name = \"" + name + "\"\n", author);
       if (r.ok()) v = *r;
       return r.status();
     });
     if (!st.ok()) return st;
     return v;
   }
-  Status Approve(int v, PolicySide side, UserId who) {
-    return store_->Write([&](WriteTxn& t) { return ApprovePolicyVersion(t, v, side, who); });
+  Status Approve(int v, ApprovalSide side, UserId who) {
+    return store_->Write(
+        [&](WriteTxn& t) { return ApproveDocumentVersion(t, Document::kPolicy, v, side, who); });
   }
-  PolicyRecord Load(int v) {
-    PolicyRecord out;
+  DocumentRecord Load(int v) {
+    DocumentRecord out;
     EXPECT_TRUE(store_
                     ->Read([&](sql::Db& db) {
-                      auto p = LoadPolicyVersion(db, v);
+                      auto p = LoadDocumentVersion(db, Document::kPolicy, v);
                       if (p.ok()) out = *p;
                       return p.status();
                     })
@@ -55,20 +57,22 @@ class PolicyStoreTest : public ::testing::Test {
 
 TEST_F(PolicyStoreTest, DefaultIsVersionOneActiveByNobody) {
   Status st = store_->Write([&](WriteTxn& t) {
-    auto v = InstallDefaultPolicy(t, "default", "name = \"default\"\n", Seq(7));
+    auto v =
+        InstallDefaultDocument(t, Document::kPolicy, "default", "name = \"default\"\n", Seq(7));
     EXPECT_TRUE(v.ok());
     EXPECT_EQ(*v, 1);
     return v.status();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
-  PolicyRecord p = Load(1);
+  DocumentRecord p = Load(1);
   EXPECT_EQ(p.status, "active");
   EXPECT_EQ(p.name, "default");
   EXPECT_FALSE(p.author.valid());
   EXPECT_EQ(p.activated_seq, Seq(7));
   EXPECT_EQ(p.activated_at, clock_.Now());
-  Status again = store_->Write(
-      [&](WriteTxn& t) { return InstallDefaultPolicy(t, "default", "x", Seq(8)).status(); });
+  Status again = store_->Write([&](WriteTxn& t) {
+    return InstallDefaultDocument(t, Document::kPolicy, "default", "x", Seq(8)).status();
+  });
   EXPECT_EQ(again.code(), Code::kFailedPrecondition);
 }
 
@@ -77,14 +81,15 @@ TEST_F(PolicyStoreTest, VersionsAreNumberedInOrderAndListedNewestFirst) {
   EXPECT_EQ(*Insert("b", UserId(4)), 2);
   ASSERT_TRUE(store_
                   ->Read([&](sql::Db& db) {
-                    auto all = ListPolicyVersions(db);
+                    auto all = ListDocumentVersions(db, Document::kPolicy);
                     EXPECT_EQ(all.size(), 2u);
                     EXPECT_EQ(all[0].version, 2);
                     EXPECT_EQ(all[0].author, UserId(4));
                     EXPECT_EQ(all[0].status, "draft");
-                    EXPECT_EQ(LatestPolicyVersion(db)->version, 2);
-                    EXPECT_FALSE(ActivePolicyVersion(db).has_value());
-                    EXPECT_EQ(LoadPolicyVersion(db, 9).status().code(), Code::kNotFound);
+                    EXPECT_EQ(LatestDocumentVersion(db, Document::kPolicy)->version, 2);
+                    EXPECT_FALSE(ActiveDocumentVersion(db, Document::kPolicy).has_value());
+                    EXPECT_EQ(LoadDocumentVersion(db, Document::kPolicy, 9).status().code(),
+                              Code::kNotFound);
                     return Status::Ok();
                   })
                   .ok());
@@ -92,33 +97,42 @@ TEST_F(PolicyStoreTest, VersionsAreNumberedInOrderAndListedNewestFirst) {
 
 TEST_F(PolicyStoreTest, EachSideApprovesOnceAndOnlyDrafts) {
   int v = *Insert("a", UserId(3));
-  ASSERT_TRUE(Approve(v, PolicySide::kMarketing, UserId(5)).ok());
-  EXPECT_EQ(Approve(v, PolicySide::kMarketing, UserId(6)).code(), Code::kFailedPrecondition);
-  ASSERT_TRUE(Approve(v, PolicySide::kSales, UserId(6)).ok());
-  PolicyRecord p = Load(v);
+  ASSERT_TRUE(Approve(v, ApprovalSide::kMarketing, UserId(5)).ok());
+  EXPECT_EQ(Approve(v, ApprovalSide::kMarketing, UserId(6)).code(), Code::kFailedPrecondition);
+  ASSERT_TRUE(Approve(v, ApprovalSide::kSales, UserId(6)).ok());
+  DocumentRecord p = Load(v);
   EXPECT_EQ(p.marketing_approver, UserId(5));
   EXPECT_EQ(p.sales_approver, UserId(6));
   EXPECT_TRUE(p.sales_approved_at.has_value());
-  EXPECT_EQ(Approve(42, PolicySide::kSales, UserId(6)).code(), Code::kNotFound);
+  EXPECT_EQ(Approve(42, ApprovalSide::kSales, UserId(6)).code(), Code::kNotFound);
   int w = *Insert("b", UserId(3));
-  ASSERT_TRUE(
-      store_->Write([&](WriteTxn& t) { return MarkPolicyActive(t, w, t.now(), Seq(1)); }).ok());
-  EXPECT_EQ(Approve(w, PolicySide::kSales, UserId(6)).code(), Code::kFailedPrecondition);
+  ASSERT_TRUE(store_
+                  ->Write([&](WriteTxn& t) {
+                    return MarkDocumentActive(t, Document::kPolicy, w, t.now(), Seq(1));
+                  })
+                  .ok());
+  EXPECT_EQ(Approve(w, ApprovalSide::kSales, UserId(6)).code(), Code::kFailedPrecondition);
 }
 
 TEST_F(PolicyStoreTest, ActivatingSupersedesThePreviousVersion) {
   int a = *Insert("a", UserId(3));
   int b = *Insert("b", UserId(3));
-  ASSERT_TRUE(
-      store_->Write([&](WriteTxn& t) { return MarkPolicyActive(t, a, t.now(), Seq(10)); }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](WriteTxn& t) {
+                    return MarkDocumentActive(t, Document::kPolicy, a, t.now(), Seq(10));
+                  })
+                  .ok());
   clock_.Advance(std::chrono::hours(1));
-  ASSERT_TRUE(
-      store_->Write([&](WriteTxn& t) { return MarkPolicyActive(t, b, t.now(), Seq(20)); }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](WriteTxn& t) {
+                    return MarkDocumentActive(t, Document::kPolicy, b, t.now(), Seq(20));
+                  })
+                  .ok());
   EXPECT_EQ(Load(a).status, "superseded");
   EXPECT_EQ(Load(b).status, "active");
   EXPECT_EQ(Load(b).activated_seq, Seq(20));
-  Status again =
-      store_->Write([&](WriteTxn& t) { return MarkPolicyActive(t, a, t.now(), Seq(30)); });
+  Status again = store_->Write(
+      [&](WriteTxn& t) { return MarkDocumentActive(t, Document::kPolicy, a, t.now(), Seq(30)); });
   EXPECT_EQ(again.code(), Code::kFailedPrecondition);
 }
 
@@ -134,6 +148,27 @@ TEST_F(PolicyStoreTest, CustomActivityTypesExcludeBuiltins) {
                   ->Read([&](sql::Db& db) {
                     EXPECT_EQ(ListCustomActivityTypes(db),
                               std::vector<std::string>{"trial_started"});
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TEST_F(PolicyStoreTest, SlaVersionsAreNumberedApartFromPolicyVersions) {
+  ASSERT_TRUE(Insert("p1", UserId(5)).ok());
+  ASSERT_TRUE(Insert("p2", UserId(5)).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](WriteTxn& t) {
+                    return InstallDefaultDocument(t, Document::kSla, "sla", "x", Seq(3)).status();
+                  })
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](sql::Db& db) {
+                    EXPECT_EQ(LatestDocumentVersion(db, Document::kPolicy)->version, 2);
+                    auto sla = ActiveDocumentVersion(db, Document::kSla);
+                    EXPECT_TRUE(sla.has_value());
+                    EXPECT_EQ(sla->version, 1);
+                    EXPECT_EQ(sla->activated_seq, Seq(3));
+                    EXPECT_FALSE(ActiveDocumentVersion(db, Document::kPolicy).has_value());
                     return Status::Ok();
                   })
                   .ok());
