@@ -38,7 +38,7 @@ int Serve(const Globals& g, const ServeArgs& a) {
   if (!leads.ok()) return Fail(leads.status());
   // Ingest without the engine: decisions are not journaled, and scores catch up when the
   // store is next opened (the journal replay). Only for measuring what scoring costs.
-  if (a.without_scoring) (*store)->SetJournalObserver(nullptr);
+  if (a.without_scoring) (*store)->ClearJournalObservers();
   api::Api api(**store, **leads, g.clock, {.phone_region = c.phone_region, .version = kVersion});
   api::HttpServer server({.host = addr->first,
                           .port = addr->second,

@@ -158,6 +158,7 @@ static void CheckStages(const CompiledPolicy& policy, LeadEngine::Impl& impl, Pe
                         PersonState& st, double score, int64_t t, Seq cause, DecisionLog& log,
                         uint64_t candidates = ~uint64_t{0}) {
   if (st.stage_unchecked) candidates = ~uint64_t{0};
+  if (st.stage == static_cast<uint8_t>(Stage::kRecycled) && impl.Held(id, t)) return;
   st.stage_unchecked = false;
   for (int step = 0; step < 8; ++step) {
     const CompiledStageRule* r = NextRule(policy, impl, st, score, t, candidates);
@@ -269,7 +270,13 @@ void LeadEngine::Reevaluate(PersonId person, Timestamp at, Seq cause, DecisionLo
   CheckStages(*policy_, *impl_, person, st, score, ToMicros(at), cause, log);
 }
 
-void LeadEngine::SetStage(PersonId person, Stage stage, Timestamp at) {
+void LeadEngine::SetStage(PersonId person, Stage stage, Timestamp at,
+                          std::optional<Timestamp> hold_until) {
+  if (hold_until) {
+    impl_->holds[person.value()] = ToMicros(*hold_until);
+  } else {
+    impl_->holds.erase(person.value());
+  }
   PersonState& st = impl_->StateOf(person);
   st.known = true;
   st.stage = static_cast<uint8_t>(stage);

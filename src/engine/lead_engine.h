@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -120,7 +121,10 @@ class LeadEngine {
   void Reevaluate(PersonId person, Timestamp at, Seq cause, DecisionLog& log);
 
   // Sets the stage as a sales action does (journaled by the caller). Not a rule decision.
-  void SetStage(PersonId person, Stage stage, Timestamp at);
+  // A recycled person with hold_until set is not moved by any stage rule before that time
+  // (the recycle reason's cool-down).
+  void SetStage(PersonId person, Stage stage, Timestamp at,
+                std::optional<Timestamp> hold_until = std::nullopt);
 
   // Forgets everything about a person (an erasure), keeping nothing.
   void Forget(PersonId person);

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cmath>
+#include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/lead_engine.h"
@@ -17,6 +19,7 @@ struct LeadEngine::Saved {
   PersonId person;
   PersonState state;
   std::vector<Window> overflow;
+  std::optional<int64_t> hold;
 };
 
 struct LeadEngine::Impl {
@@ -27,6 +30,15 @@ struct LeadEngine::Impl {
   std::vector<double> traced_points;
   std::vector<int64_t> traced_activities;
   double traced_decay = 0;
+  // Recycled people's cool-downs: no stage rule moves them before this time (µs). Few people
+  // have one, so it lives beside the per-person blocks.
+  std::unordered_map<int64_t, int64_t> holds;
+
+  bool Held(PersonId id, int64_t t) const {
+    if (holds.empty()) return false;
+    auto it = holds.find(id.value());
+    return it != holds.end() && t < it->second;
+  }
 
   PersonState& StateOf(PersonId id) {
     auto i = static_cast<size_t>(id.value());

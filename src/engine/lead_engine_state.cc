@@ -77,6 +77,7 @@ void LeadEngine::Forget(PersonId person) {
   PersonState& st = impl_->people[person.value()];
   impl_->pool.Clear(st.overflow);
   st = PersonState{};
+  impl_->holds.erase(person.value());
 }
 
 std::vector<PersonId> LeadEngine::People() const {
@@ -93,6 +94,9 @@ std::shared_ptr<LeadEngine::Saved> LeadEngine::Save(PersonId person) const {
   if (static_cast<size_t>(person.value()) >= impl_->people.size()) return saved;
   saved->state = impl_->people[person.value()];
   if (saved->state.overflow) saved->overflow = impl_->pool.at(saved->state.overflow);
+  if (auto it = impl_->holds.find(person.value()); it != impl_->holds.end()) {
+    saved->hold = it->second;
+  }
   return saved;
 }
 
@@ -102,6 +106,11 @@ void LeadEngine::Restore(const Saved& saved) {
   st = saved.state;
   st.overflow = 0;
   for (const auto& w : saved.overflow) impl_->pool.Push(st.overflow, w);
+  if (saved.hold) {
+    impl_->holds[saved.person.value()] = *saved.hold;
+  } else {
+    impl_->holds.erase(saved.person.value());
+  }
 }
 
 size_t LeadEngine::StateBytes() const { return impl_->people.size() * sizeof(PersonState); }

@@ -222,9 +222,6 @@ std::vector<PropertyTest> ReadWhere(TableReader& r) {
   return out;
 }
 
-namespace {
-
-// Why `value` is not a valid value for `fact`; empty if it is.
 std::string CheckFactValue(Fact fact, const std::string& value) {
   static constexpr std::string_view kSeniorities[] = {"entry",    "senior", "manager",
                                                       "director", "vp",     "c_level"};
@@ -257,8 +254,6 @@ std::string CheckFactValue(Fact fact, const std::string& value) {
   return "";
 }
 
-}  // namespace
-
 std::optional<FactTest> ReadFactTest(TableReader& r) {
   auto name = r.String("fact", true);
   auto in = r.Strings("in", true);
@@ -288,6 +283,37 @@ std::optional<Duration> ReadDays(TableReader& r, std::string_view key) {
   auto days = r.Integer(key, false, 1, 3650);
   if (!days) return std::nullopt;
   return std::chrono::duration_cast<Duration>(std::chrono::days(*days));
+}
+
+namespace {
+
+std::string Summary(std::string_view what, const std::vector<FieldError>& errors) {
+  const FieldError& first = errors.front();
+  std::string out =
+      "the " + std::string(what) + " is invalid: line " + std::to_string(first.line) + ": ";
+  if (!first.field.empty()) out += first.field + ": ";
+  out += first.reason;
+  if (errors.size() > 1) out += " (and " + std::to_string(errors.size() - 1) + " more)";
+  return out;
+}
+
+}  // namespace
+
+Result<toml::table> ParseDocument(std::string_view text, std::string_view what) {
+  try {
+    return toml::parse(text);
+  } catch (const toml::parse_error& e) {
+    int line = std::max(1, static_cast<int>(e.source().begin.line));
+    std::vector<FieldError> errors{{"", std::string(e.description()), line}};
+    std::string summary = Summary(what, errors);
+    return InvalidArgument(std::move(summary), std::move(errors));
+  }
+}
+
+Status InvalidDocument(std::string_view what, Errors& errors) {
+  std::vector<FieldError> list = errors.Take();
+  std::string summary = Summary(what, list);
+  return InvalidArgument(std::move(summary), std::move(list));
 }
 
 }  // namespace tandem::engine::policy_toml

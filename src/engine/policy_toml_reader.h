@@ -98,6 +98,31 @@ std::optional<FactTest> ReadFactTest(TableReader& r);
 // A whole number of days in 1..3650 as a Duration.
 std::optional<Duration> ReadDays(TableReader& r, std::string_view key);
 
+// Why `value` is not a valid value for `fact` (a seniority, region, size band or two-letter
+// country code where the fact takes one); empty if it is.
+std::string CheckFactValue(Fact fact, const std::string& value);
+
+// Calls read(element reader) for each table of the array `key` under `root` (elements that
+// are not tables are reported by Tables). Element paths are Index(root.PathOf(key), i).
+template <typename F>
+void ForEachTableOf(TableReader& root, std::string_view key, bool required, F read) {
+  const toml::array* array = root.Tables(key, required);
+  if (!array) return;
+  for (size_t i = 0; i < array->size(); ++i) {
+    const toml::table* t = array->get(i)->as_table();
+    if (!t) continue;
+    TableReader r(*t, Index(root.PathOf(key), i), root.errors());
+    read(r);
+  }
+}
+
+// The TOML tree of a document. A syntax error is kInvalidArgument with one error: an empty
+// path, the parser's description and its line. `what` names the document ("SLA").
+Result<toml::table> ParseDocument(std::string_view text, std::string_view what);
+// kInvalidArgument with every error found, sorted by line, and a message naming the first:
+// "the SLA is invalid: line 3: name: required (and 2 more)". REQUIRES: !errors.empty().
+Status InvalidDocument(std::string_view what, Errors& errors);
+
 // The stage rules under `root` (policy_toml_stages.cc). REQUIRES: personas already read.
 std::vector<StageRule> ReadStages(TableReader& root, std::span<const Persona> personas,
                                   std::span<const std::string> custom_types);

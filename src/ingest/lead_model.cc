@@ -109,7 +109,7 @@ LeadModel::LeadModel(store::Store& store)
       documents_(store, store::Document::kPolicy, "policy"),
       impl_(std::make_unique<Impl>()) {}
 
-LeadModel::~LeadModel() { store_.SetJournalObserver(nullptr); }
+LeadModel::~LeadModel() { store_.RemoveJournalObserver(this); }
 
 Result<std::unique_ptr<LeadModel>> LeadModel::Open(store::Store& store,
                                                    std::string_view default_policy_toml) {
@@ -117,7 +117,7 @@ Result<std::unique_ptr<LeadModel>> LeadModel::Open(store::Store& store,
   TANDEM_RETURN_IF_ERROR(model->InstallDefault(default_policy_toml));
   TANDEM_RETURN_IF_ERROR(model->LoadPolicies());
   TANDEM_RETURN_IF_ERROR(model->Rebuild());
-  store.SetJournalObserver(model.get());
+  store.AddJournalObserver(model.get());
   return model;
 }
 

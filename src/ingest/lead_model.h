@@ -111,6 +111,7 @@ class LeadModel final : public store::JournalObserver {
                       engine::DecisionLog& log);
   Status ApplyCompany(store::WriteTxn& txn, const store::JournalEntry& e, Seq seq,
                       engine::DecisionLog& log);
+  Status ApplyAction(store::WriteTxn& txn, const store::JournalEntry& e, Seq seq);
   // Saves person's engine state so that a rollback of txn restores it.
   void SaveForUndo(store::WriteTxn& txn, PersonId person);
   struct Impl;

@@ -25,7 +25,7 @@ engine::Profile ProfileFrom(const sql::Stmt& s) {
 
 bool IsInput(std::string_view kind) {
   return kind == "activity" || kind == "person_changed" || kind == "company_changed" ||
-         kind == "erased";
+         kind == "erased" || kind == "action";
 }
 
 }  // namespace
@@ -56,8 +56,39 @@ void LeadModel::SaveForUndo(store::WriteTxn& txn, PersonId person) {
   });
 }
 
+// A sales action's stage move (DESIGN.md, "Stages"): journaled as stage_changed by the
+// action's actor, caused by the action, and applied to the engine and the people view.
+Status LeadModel::ApplyAction(store::WriteTxn& txn, const store::JournalEntry& e, Seq seq) {
+  auto move = StageOfAction(e.payload);
+  if (!move) return Status::Ok();
+  PersonId person(e.subject);
+  Stage before;
+  {
+    std::lock_guard lock(impl_->mu);
+    SaveForUndo(txn, person);
+    before = impl_->engine->StandingOf(person, e.occurred_at).stage;
+    impl_->engine->SetStage(person, move->stage, e.occurred_at, move->hold_until);
+  }
+  std::string reason = "{\"from\":\"" + std::string(StageName(before)) + "\",\"to\":\"" +
+                       std::string(StageName(move->stage)) + "\"}";
+  store::JournalEntry d{.recorded_at = txn.now(),
+                        .occurred_at = e.occurred_at,
+                        .kind = "stage_changed",
+                        .subject = e.subject,
+                        .actor = e.actor,
+                        .cause = seq,
+                        .reason = std::move(reason)};
+  TANDEM_RETURN_IF_ERROR(store::AppendJournal(txn, d).status());
+  auto& s = txn.db().Cached("UPDATE people SET stage = ? WHERE id = ?");
+  s.Bind(1, StageName(move->stage)).Bind(2, e.subject);
+  TANDEM_RETURN_IF_ERROR(s.Run());
+  txn.NoteRecordChanged(e.subject);
+  return Status::Ok();
+}
+
 Status LeadModel::OnAppended(store::WriteTxn& txn, const store::JournalEntry& e, Seq seq) {
   if (!IsInput(e.kind)) return Status::Ok();
+  if (e.kind == "action") return ApplyAction(txn, e, seq);
   thread_local engine::DecisionLog log;
   log.Clear();
   std::shared_ptr<const engine::CompiledPolicy> policy;

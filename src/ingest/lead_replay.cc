@@ -51,6 +51,20 @@ void DecodeProperties(std::string_view json, std::vector<engine::Property>& prop
   }
 }
 
+std::optional<ActionStage> StageOfAction(std::string_view payload) {
+  dom::element* doc = payload.size() > 2 ? ParseObject(payload) : nullptr;
+  if (!doc) return std::nullopt;
+  std::string_view stage_name, hold;
+  if ((*doc)["stage"].get_string().get(stage_name) != simdjson::SUCCESS) return std::nullopt;
+  auto stage = ParseStage(stage_name);
+  if (!stage) return std::nullopt;
+  ActionStage out{.stage = *stage};
+  if ((*doc)["hold_until"].get_string().get(hold) == simdjson::SUCCESS) {
+    out.hold_until = ParseTimestamp(hold);
+  }
+  return out;
+}
+
 JournalReplay::JournalReplay(
     engine::LeadEngine& engine,
     std::map<int64_t, std::shared_ptr<const engine::CompiledPolicy>> policies)
@@ -81,7 +95,14 @@ void JournalReplay::Apply(const ReplayRow& row, engine::DecisionLog& log) {
     return fold_.PersonChanged(row.subject, row.payload, row.occurred_at, row.seq, sink);
   }
   if (row.kind == "erased") return fold_.PersonErased(row.subject, row.occurred_at, row.seq, sink);
-  if (row.kind != "activity" || (only_.valid() && row.subject != only_.value())) return;
+  if (only_.valid() && row.subject != only_.value()) return;
+  if (row.kind == "action") {
+    if (auto a = StageOfAction(row.payload)) {
+      engine_.SetStage(PersonId(row.subject), a->stage, row.occurred_at, a->hold_until);
+    }
+    return;
+  }
+  if (row.kind != "activity") return;
   DecodeProperties(row.payload, props_);
   engine_.OnActivity({.person = PersonId(row.subject),
                       .seq = row.seq,

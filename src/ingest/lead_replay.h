@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,15 @@ namespace tandem::ingest {
 // that is not an object gives no properties.
 void DecodeProperties(std::string_view json, std::vector<engine::Property>& props);
 
+// What a sales action (journal kind "action") does to the stage: the stage it moves the
+// person to and, for a recycle, when its cool-down ends. nullopt for an action that does not
+// move the stage (an attempt) or a payload without "stage".
+struct ActionStage {
+  Stage stage = Stage::kLead;
+  std::optional<Timestamp> hold_until;
+};
+std::optional<ActionStage> StageOfAction(std::string_view payload);
+
 // The journal columns a replay reads.
 struct ReplayRow {
   Seq seq;
@@ -37,7 +47,7 @@ struct ReplayRow {
 // The SELECT a replay reads, in seq order (bind 1: the first seq to read).
 inline constexpr const char* kReplaySql =
     "SELECT seq, occurred_at, kind, subject, type, payload FROM journal WHERE seq >= ? AND kind "
-    "IN ('activity', 'person_changed', 'company_changed', 'erased', 'policy_activated') "
+    "IN ('activity', 'person_changed', 'company_changed', 'erased', 'policy_activated', 'action') "
     "ORDER BY seq";
 
 class JournalReplay {

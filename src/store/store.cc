@@ -126,7 +126,8 @@ void Store::RunGroup(const std::vector<QueuedWrite*>& group) {
   Status st = sql::InTransaction(*writer_, [&] {
     for (QueuedWrite* w : group) {
       TANDEM_RETURN_IF_ERROR(writer_->Exec("SAVEPOINT w"));
-      auto txn = std::make_unique<WriteTxn>(*writer_, now, next, observer_, ++write_serial_);
+      JournalObserver* observer = observers_.observers.empty() ? nullptr : &observers_;
+      auto txn = std::make_unique<WriteTxn>(*writer_, now, next, observer, ++write_serial_);
       w->status = (*w->fn)(*txn);
       writer_->ResetAll();
       if (!w->status.ok()) {
@@ -167,9 +168,24 @@ void WriteTxn::RunUndo() {
   undo_.clear();
 }
 
-void Store::SetJournalObserver(JournalObserver* observer) {
+void Store::AddJournalObserver(JournalObserver* observer) {
   std::lock_guard lock(write_mu_);
-  observer_ = observer;
+  observers_.observers.push_back(observer);
+}
+
+void Store::RemoveJournalObserver(JournalObserver* observer) {
+  std::lock_guard lock(write_mu_);
+  std::erase(observers_.observers, observer);
+}
+
+void Store::ClearJournalObservers() {
+  std::lock_guard lock(write_mu_);
+  observers_.observers.clear();
+}
+
+Status Store::ObserverChain::OnAppended(WriteTxn& txn, const JournalEntry& entry, Seq seq) {
+  for (JournalObserver* o : observers) TANDEM_RETURN_IF_ERROR(o->OnAppended(txn, entry, seq));
+  return Status::Ok();
 }
 
 void Store::OnRecordsChanged(std::function<void(const std::vector<int64_t>&)> fn) {

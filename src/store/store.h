@@ -99,9 +99,13 @@ class Store {
   // its caller saw). One listener; an empty fn removes it. fn must be quick and thread-safe.
   void OnRecordsChanged(std::function<void(const std::vector<int64_t>&)> fn);
 
-  // Sets the journal observer every later write reports to (nullptr: none). The observer
-  // must outlive its registration.
-  void SetJournalObserver(JournalObserver* observer);
+  // Adds an observer every later write reports to, after those added before it (so an
+  // observer hears of the entries earlier ones append). It must outlive its registration.
+  void AddJournalObserver(JournalObserver* observer);
+  // Removes observer; nothing if it is not registered.
+  void RemoveJournalObserver(JournalObserver* observer);
+  // Removes every observer (a server measuring ingest without the engine).
+  void ClearJournalObservers();
 
   // Timeline keys not yet in the timeline table; readers merge them in (journal.h).
   const PendingTimeline& pending_timeline() const { return pending_timeline_; }
@@ -136,7 +140,13 @@ class Store {
   PendingTimeline pending_timeline_;
 
   std::function<void(const std::vector<int64_t>&)> on_changed_;  // guarded by write_mu_
-  JournalObserver* observer_ = nullptr;                           // guarded by write_mu_
+  // Tells each registered observer in turn; the first failure fails the write.
+  class ObserverChain final : public JournalObserver {
+   public:
+    Status OnAppended(WriteTxn& txn, const JournalEntry& entry, Seq seq) override;
+    std::vector<JournalObserver*> observers;
+  };
+  ObserverChain observers_;  // guarded by write_mu_
   uint64_t write_serial_ = 0;                                     // guarded by write_mu_
 
   std::mutex queue_mu_;

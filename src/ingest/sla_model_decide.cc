@@ -1,0 +1,308 @@
+// SlaModel's decisions: routing a new MQL and starting its clocks, escalation steps when
+// clocks fall due, and the live path that folds each journal entry and reacts to it.
+#include <nlohmann/json.hpp>
+
+#include "ingest/sla_model_impl.h"
+#include "store/journal.h"
+#include "store/outbox.h"
+
+namespace tandem::ingest {
+namespace {
+
+using nlohmann::json;
+
+bool Relevant(const store::JournalEntry& e) {
+  if (e.kind == "activity") {
+    return e.type == "call_logged" || e.type == "sales_email_sent" || e.type == "meeting_held";
+  }
+  return e.kind == "assigned" || e.kind == "sla_started" || e.kind == "action" ||
+         e.kind == "sla_breached" || e.kind == "escalated" || e.kind == "stage_changed" ||
+         e.kind == "erased" || e.kind == "sla_activated";
+}
+
+// The stage rule that handed a person to sales, from a stage_changed entry by a rule
+// ("rule:<id>@v<n>" moving to mql or sql); empty otherwise.
+std::string HandOverRule(const store::JournalEntry& e) {
+  if (e.actor.rfind("rule:", 0) != 0) return {};
+  json r = json::parse(e.reason, nullptr, false);
+  if (!r.is_object()) return {};
+  std::string to = r.value("to", std::string());
+  if (to != "mql" && to != "sql") return {};
+  std::string rule = e.actor.substr(5);
+  return rule.substr(0, rule.rfind('@'));
+}
+
+struct LeadFactsRow {
+  std::string country, company_country, industry, size_band;
+  UserId company_owner;
+};
+
+Result<LeadFactsRow> LoadFacts(sql::Db& db, PersonId person) {
+  auto& s = db.Cached(
+      "SELECT COALESCE(p.country, ''), COALESCE(c.country, ''), COALESCE(c.industry, ''), "
+      "COALESCE(c.size_band, ''), COALESCE(c.owner_id, 0) FROM people p LEFT JOIN companies c "
+      "ON c.id = p.company_id WHERE p.id = ?");
+  s.Bind(1, person.value());
+  LeadFactsRow row;
+  if (s.Step()) {
+    row = {s.Text(0), s.Text(1), s.Text(2), s.Text(3), UserId(s.Int(4))};
+  }
+  TANDEM_RETURN_IF_ERROR(s.status());
+  s.Reset();
+  return row;
+}
+
+json DecisionJson(const engine::RoutingDecision& d) {
+  json candidates = json::array();
+  for (const auto& c : d.candidates) {
+    candidates.push_back({{"user", c.user.value()},
+                          {"weight", c.weight},
+                          {"open", c.open_leads},
+                          {"capacity", c.capacity},
+                          {"skip", engine::RepSkipName(c.skip)}});
+  }
+  json j{{"step", engine::RoutingStepName(d.step)},
+         {"team", d.team.value()},
+         {"candidates", std::move(candidates)},
+         {"why", d.Describe()}};
+  if (!d.rule_id.empty()) j["rule"] = d.rule_id;
+  if (d.fallback_team) j["fallback_team"] = true;
+  return j;
+}
+
+std::string ClockJson(SlaClock c, Timestamp start, Timestamp due, Duration allowed) {
+  return json{{"clock", SlaClockName(c)},
+              {"start", FormatTimestamp(start)},
+              {"due", FormatTimestamp(due)},
+              {"allowed_us", allowed.count()}}
+      .dump();
+}
+
+}  // namespace
+
+void SlaModel::SaveForUndo(store::WriteTxn& txn, PersonId person) {
+  // REQUIRES: impl_->mu held.
+  if (impl_->undo_serial != txn.serial() || txn.serial() == 0) {
+    impl_->undo_serial = txn.serial();
+    impl_->undo_saved.clear();
+  }
+  if (!impl_->undo_saved.insert(person.value()).second) return;
+  std::optional<sla::OpenLead> saved;
+  if (auto it = impl_->leads.find(person.value()); it != impl_->leads.end()) saved = it->second;
+  txn.OnRollback([impl = impl_.get(), person, saved] {
+    std::lock_guard lock(impl->mu);
+    impl->DisarmAll(person);
+    if (saved) {
+      impl->leads[person.value()] = *saved;
+      impl->ArmAll(person, *saved);
+    } else {
+      impl->leads.erase(person.value());
+    }
+    impl->BuildRouter();  // open counts follow the restored leads
+  });
+}
+
+Status SlaModel::OnAppended(store::WriteTxn& txn, const store::JournalEntry& e, Seq seq) {
+  if (!Relevant(e)) return Status::Ok();
+  bool open = false;
+  {
+    std::lock_guard lock(impl_->mu);
+    // Only entries about an open lead, or that open one, change a person's state.
+    if (e.subject != 0 && (e.kind == "assigned" || impl_->leads.contains(e.subject))) {
+      SaveForUndo(txn, PersonId(e.subject));
+    }
+    FoldEntry(*impl_, e, seq);
+    open = impl_->leads.contains(e.subject);
+  }
+  if (e.kind != "stage_changed" || open) return Status::Ok();
+  std::string rule = HandOverRule(e);
+  if (rule.empty()) return Status::Ok();
+  return RouteAndStart(txn, PersonId(e.subject), rule, e.occurred_at, seq);
+}
+
+Status SlaModel::RouteAndStart(store::WriteTxn& txn, PersonId person, std::string_view rule,
+                               Timestamp occurred_at, Seq cause) {
+  auto facts = LoadFacts(txn.db(), person);
+  if (!facts.ok()) return facts.status();
+  engine::RoutingDecision decision;
+  std::string lead_type;
+  {
+    std::lock_guard lock(impl_->mu);
+    if (!impl_->active || !impl_->router) return Status::Ok();
+    // Historical entries (older than the SLA's longest clock) start nothing.
+    if (occurred_at < txn.now() - impl_->active->horizon) return Status::Ok();
+    lead_type = LeadTypeFor(*impl_->active, rule).id;
+    engine::LeadFacts lead{.country = facts->country.empty() ? facts->company_country
+                                                             : facts->country,
+                           .industry = facts->industry,
+                           .size_band = facts->size_band,
+                           .company_owner = facts->company_owner};
+    decision = impl_->router->Route(lead);
+    impl_->router->OnReleased(decision.owner);  // the fold of `assigned` counts it
+  }
+  json why = DecisionJson(decision);
+  why["stage_rule"] = std::string(rule);
+  std::string actor = "routing@sla" + std::to_string(impl_->active_version);
+  return Assign(txn, person, actor, cause, lead_type, why.dump(), decision.owner);
+}
+
+Status SlaModel::Assign(store::WriteTxn& txn, PersonId person, const std::string& actor,
+                        Seq cause, const std::string& lead_type, const std::string& decision_json,
+                        UserId owner) {
+  json reason = json::parse(decision_json, nullptr, false);
+  TeamId team;
+  std::string start_reason;
+  {
+    std::lock_guard lock(impl_->mu);
+    const SlaDocument& doc = *impl_->active;
+    const LeadType* type = &LeadTypeFor(doc, "");
+    for (const auto& t : doc.lead_types) {
+      if (t.id == lead_type) type = &t;
+    }
+    if (auto m = impl_->members.find(owner.value()); m != impl_->members.end()) {
+      team = m->second.team;
+    }
+    reason["sla"] = impl_->active_version;
+    reason["owner"] = owner.value();
+    reason["team"] = team.value();
+    reason["lead_type"] = type->id;
+    reason["attempts_required"] = type->attempts.attempts;
+    reason["channels_required"] = type->attempts.channels;
+    const engine::BusinessCalendar& cal = impl_->CalendarOf(team);
+    Timestamp start = txn.now();
+    auto hours = [&](SlaClock c, BusinessDuration d) {
+      Timestamp due = cal.AddBusinessTime(start, d);
+      return ClockJson(c, start, due, d);
+    };
+    auto days = [&](SlaClock c, BusinessDays d) {
+      Timestamp due = cal.AddBusinessDays(start, static_cast<int>(d.count()));
+      return ClockJson(c, start, due, cal.BusinessTimeBetween(start, due));
+    };
+    start_reason = "{\"sla\":" + std::to_string(impl_->active_version) + ",\"clocks\":[" +
+                   hours(SlaClock::kAccept, type->accept_within) + "," +
+                   hours(SlaClock::kFirstTouch, type->first_touch_within) + "," +
+                   days(SlaClock::kAttempts, type->attempts.within) + "," +
+                   days(SlaClock::kDisposition, type->disposition_within) + "]}";
+  }
+  store::JournalEntry a{.recorded_at = txn.now(),
+                        .occurred_at = txn.now(),
+                        .kind = "assigned",
+                        .subject = person.value(),
+                        .actor = actor,
+                        .cause = cause,
+                        .reason = reason.dump()};
+  auto assigned = store::AppendJournal(txn, a);
+  if (!assigned.ok()) return assigned.status();
+  auto& s = txn.db().Cached("UPDATE people SET owner_id = ? WHERE id = ?");
+  s.BindOptional(1, owner.value()).Bind(2, person.value());
+  TANDEM_RETURN_IF_ERROR(s.Run());
+  txn.NoteRecordChanged(person.value());
+  if (!owner.valid()) return Status::Ok();  // nobody to hold to a clock
+  store::JournalEntry started{.recorded_at = txn.now(),
+                              .occurred_at = txn.now(),
+                              .kind = "sla_started",
+                              .subject = person.value(),
+                              .actor = actor,
+                              .cause = *assigned,
+                              .reason = std::move(start_reason)};
+  return store::AppendJournal(txn, started).status();
+}
+
+Status SlaModel::Reroute(store::WriteTxn& txn, PersonId person, const std::string& actor,
+                         Seq cause, std::string_view why) {
+  auto facts = LoadFacts(txn.db(), person);
+  if (!facts.ok()) return facts.status();
+  engine::RoutingDecision decision;
+  std::string lead_type;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto it = impl_->leads.find(person.value());
+    if (it == impl_->leads.end() || !impl_->router || !impl_->active) return Status::Ok();
+    UserId current = it->second.owner;
+    lead_type = it->second.lead_type;
+    bool away = false;
+    if (auto m = impl_->members.find(current.value()); m != impl_->members.end()) {
+      away = m->second.out_of_office;
+    }
+    // Away for this decision only, so that the lead goes to someone else.
+    impl_->router->SetOutOfOffice(current, true);
+    decision = impl_->router->Route({.country = facts->country.empty() ? facts->company_country
+                                                                       : facts->country,
+                                     .industry = facts->industry,
+                                     .size_band = facts->size_band});
+    impl_->router->SetOutOfOffice(current, away);
+    impl_->router->OnReleased(decision.owner);
+  }
+  json reason = DecisionJson(decision);
+  reason["why_rerouted"] = std::string(why);
+  return Assign(txn, person, actor, cause, lead_type, reason.dump(), decision.owner);
+}
+
+void SlaModel::Impl::BuildRouter() {
+  router.reset();
+  router_error.clear();
+  if (!active) return;
+  std::unordered_map<std::string, TeamId> team_ids;
+  for (const Team& t : teams) team_ids[t.name] = t.id;
+  std::unordered_map<std::string, const RepSettings*> settings;
+  for (const auto& r : active->routing.reps) settings[r.email] = &r;
+  engine::RoutingConfig config;
+  for (const Team& t : teams) config.teams.push_back({.id = t.id, .manager = t.manager});
+  std::unordered_map<std::string, UserId> by_email;
+  for (const auto& [id, m] : members) {
+    by_email[m.email] = m.id;
+    if (m.role != Role::kSalesRep && m.role != Role::kSalesManager) continue;
+    if (!m.team.valid()) continue;
+    engine::Rep rep{.id = m.id, .team = m.team, .role = m.role, .capacity = 1'000'000,
+                    .out_of_office = m.out_of_office};
+    if (auto s = settings.find(m.email); s != settings.end()) {
+      rep.weight = s->second->weight;
+      if (s->second->capacity) rep.capacity = *s->second->capacity;
+    }
+    config.reps.push_back(rep);
+  }
+  for (const auto& r : active->routing.rules) {
+    engine::RoutingRule rule{.id = r.id, .countries = r.countries, .regions = r.regions,
+                             .industries = r.industries, .size_bands = r.size_bands};
+    if (auto t = team_ids.find(r.team); t != team_ids.end()) rule.team = t->second;
+    for (const auto& e : r.reps) {
+      if (auto u = by_email.find(e); u != by_email.end()) rule.reps.push_back(u->second);
+    }
+    config.rules.push_back(std::move(rule));
+  }
+  if (auto t = team_ids.find(active->routing.fallback_team); t != team_ids.end()) {
+    config.fallback_team = t->second;
+  }
+  auto built = engine::Router::Build(std::move(config));
+  if (!built.ok()) {
+    router_error = built.status().message();
+    return;
+  }
+  router = std::move(*built);
+  for (const auto& [id, lead] : leads) router->OnAssigned(lead.owner);
+}
+
+// --- Timers ---
+
+Result<size_t> SlaModel::FireDue(Timestamp now) {
+  size_t fired = 0;
+  Status st = store_.Write([&](store::WriteTxn& txn) {
+    std::vector<std::pair<PersonId, int>> due;
+    {
+      std::lock_guard lock(impl_->mu);
+      impl_->timers.PopDue(now, [&](engine::ClockKey key, Timestamp) {
+        due.emplace_back(sla::PersonOf(key), sla::ClockOf(key));
+      });
+      for (const auto& [person, clock] : due) SaveForUndo(txn, person);
+    }
+    for (const auto& [person, clock] : due) {
+      TANDEM_RETURN_IF_ERROR(FireStep(txn, person, clock));
+    }
+    fired = due.size();
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return fired;
+}
+
+}  // namespace tandem::ingest
