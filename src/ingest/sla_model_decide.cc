@@ -285,20 +285,28 @@ void SlaModel::Impl::BuildRouter() {
 // --- Timers ---
 
 Result<size_t> SlaModel::FireDue(Timestamp now) {
+  // Steps fire in due order: each round takes the clocks due at the earliest time, and a
+  // step may arm the clock's next step (due by now too when the server was down).
+  constexpr size_t kMaxStepsPerWrite = 10'000;
   size_t fired = 0;
   Status st = store_.Write([&](store::WriteTxn& txn) {
-    std::vector<std::pair<PersonId, int>> due;
-    {
-      std::lock_guard lock(impl_->mu);
-      impl_->timers.PopDue(now, [&](engine::ClockKey key, Timestamp) {
-        due.emplace_back(sla::PersonOf(key), sla::ClockOf(key));
-      });
-      for (const auto& [person, clock] : due) SaveForUndo(txn, person);
+    fired = 0;
+    while (fired < kMaxStepsPerWrite) {
+      std::vector<std::pair<PersonId, int>> due;
+      {
+        std::lock_guard lock(impl_->mu);
+        std::optional<Timestamp> next = impl_->timers.NextDue();
+        if (!next || *next > now) break;
+        impl_->timers.PopDue(*next, [&](engine::ClockKey key, Timestamp) {
+          due.emplace_back(sla::PersonOf(key), sla::ClockOf(key));
+        });
+        for (const auto& [person, clock] : due) SaveForUndo(txn, person);
+      }
+      for (const auto& [person, clock] : due) {
+        TANDEM_RETURN_IF_ERROR(FireStep(txn, person, clock));
+      }
+      fired += due.size();
     }
-    for (const auto& [person, clock] : due) {
-      TANDEM_RETURN_IF_ERROR(FireStep(txn, person, clock));
-    }
-    fired = due.size();
     return Status::Ok();
   });
   if (!st.ok()) return st;
