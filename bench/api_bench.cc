@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "ingest/default_policy.h"
+#include "ingest/default_sla.h"
 #include "ingest/records.h"
 #include "store/users.h"
 
@@ -17,6 +18,7 @@ struct Fixture {
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "tandem-api-bench";
   std::unique_ptr<store::Store> store;
   std::unique_ptr<ingest::LeadModel> leads;
+  std::unique_ptr<ingest::SlaModel> sla;
   std::unique_ptr<api::Api> api;
   std::string token;
 
@@ -39,10 +41,12 @@ struct Fixture {
       return Status::Ok();
     });
     leads = std::move(*ingest::LeadModel::Open(*store, ingest::EmbeddedDefaultPolicy()));
-    api = std::make_unique<api::Api>(*store, *leads, clock, api::ApiOptions{});
+    sla = std::move(*ingest::OpenSlaModel(*store, ingest::EmbeddedDefaultSla(), *leads));
+    api = std::make_unique<api::Api>(*store, *leads, *sla, clock, api::ApiOptions{});
   }
   ~Fixture() {
     api.reset();
+    sla.reset();
     leads.reset();
     store.reset();
     std::filesystem::remove_all(dir);

@@ -63,10 +63,11 @@ code{background:#f3f3f3;padding:0 .3em}</style></head>
 
 }  // namespace
 
-Api::Api(store::Store& store, ingest::LeadModel& leads, const Clock& clock, ApiOptions options)
-    : store_(store), leads_(leads), clock_(clock), options_(std::move(options)) {
+Api::Api(store::Store& store, ingest::LeadModel& leads, ingest::SlaModel& sla, const Clock& clock,
+         ApiOptions options)
+    : store_(store), leads_(leads), sla_(sla), clock_(clock), options_(std::move(options)) {
   store_.OnRecordsChanged([this](const std::vector<int64_t>& ids) { records_.Invalidate(ids); });
-  ApiContext ctx{store_, leads_, clock_, options_, tokens_, records_};
+  ApiContext ctx{store_, leads_, sla_, clock_, options_, tokens_, records_};
   router_.Add({"GET", "/health", Permission::kPublic, "Liveness and version; no token needed",
                [this](const Call&) {
                  return Json(200, "{\"status\":\"ok\",\"version\":\"" + options_.version +

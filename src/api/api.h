@@ -13,6 +13,7 @@
 #include "api/token_cache.h"
 #include "base/time.h"
 #include "ingest/lead_model.h"
+#include "ingest/sla_model.h"
 #include "store/store.h"
 
 namespace tandem::api {
@@ -24,7 +25,8 @@ struct ApiOptions {
 
 class Api {
  public:
-  Api(store::Store& store, ingest::LeadModel& leads, const Clock& clock, ApiOptions options);
+  Api(store::Store& store, ingest::LeadModel& leads, ingest::SlaModel& sla, const Clock& clock,
+      ApiOptions options);
   ~Api();
 
   // Takes the request by value: the body (up to the size limit) is moved, never copied.
@@ -38,6 +40,7 @@ class Api {
 
   store::Store& store_;
   ingest::LeadModel& leads_;
+  ingest::SlaModel& sla_;
   const Clock& clock_;
   ApiOptions options_;
   Router router_;
@@ -50,6 +53,7 @@ class Api {
 struct ApiContext {
   store::Store& store;
   ingest::LeadModel& leads;  // policy versions, standings, explanations
+  ingest::SlaModel& sla;     // SLA versions, open leads, sales actions
   const Clock& clock;
   const ApiOptions& options;
   TokenCache& tokens;    // routes that change tokens or roles must Clear() it

@@ -10,6 +10,7 @@
 #include <utility>  // before Asio on GCC 12
 
 #include "ingest/default_policy.h"
+#include "ingest/default_sla.h"
 #include "store/users.h"
 
 namespace tandem::api {
@@ -23,7 +24,10 @@ TestServer::TestServer(size_t max_body_bytes) {
   auto leads = ingest::LeadModel::Open(*store_, ingest::EmbeddedDefaultPolicy());
   if (!leads.ok()) throw std::runtime_error(leads.status().ToString());
   leads_ = std::move(*leads);
-  api_ = std::make_unique<Api>(*store_, *leads_, clock_, ApiOptions{.phone_region = "GB"});
+  auto sla = ingest::OpenSlaModel(*store_, ingest::EmbeddedDefaultSla(), *leads_);
+  if (!sla.ok()) throw std::runtime_error(sla.status().ToString());
+  sla_ = std::move(*sla);
+  api_ = std::make_unique<Api>(*store_, *leads_, *sla_, clock_, ApiOptions{.phone_region = "GB"});
   server_ = std::make_unique<HttpServer>(
       ServerOptions{.host = "127.0.0.1", .port = 0, .threads = 2, .max_body_bytes = max_body_bytes},
       [this](Request r) { return api_->Handle(std::move(r)); });
@@ -34,6 +38,7 @@ TestServer::TestServer(size_t max_body_bytes) {
 TestServer::~TestServer() {
   server_->Stop();
   api_.reset();
+  sla_.reset();
   leads_.reset();
   store_.reset();
   std::filesystem::remove_all(dir_);

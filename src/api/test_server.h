@@ -43,6 +43,7 @@ class TestServer {
   FakeClock& clock() { return clock_; }
   Api& api() { return *api_; }
   ingest::LeadModel& leads() { return *leads_; }
+  ingest::SlaModel& sla() { return *sla_; }
   int port() const { return server_->port(); }
 
  private:
@@ -50,6 +51,7 @@ class TestServer {
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<ingest::LeadModel> leads_;
+  std::unique_ptr<ingest::SlaModel> sla_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<HttpServer> server_;
 };

@@ -2,9 +2,30 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+
+#include "ingest/default_sla.h"
 
 namespace tandem::app {
+namespace {
+
+// The default SLA's text: config/sla.toml under the working directory if it exists, else the
+// copy built into the program. kUnavailable if the file exists but cannot be read.
+Result<std::string> DefaultSlaText() {
+  const char* kPath = "config/sla.toml";
+  std::error_code ec;
+  if (!std::filesystem::exists(kPath, ec)) return std::string(ingest::EmbeddedDefaultSla());
+  std::ifstream in(kPath, std::ios::binary);
+  if (!in) return Status(Code::kUnavailable, std::string("cannot read ") + kPath);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
 
 Config Globals::Resolve() const {
   Config c;
@@ -37,6 +58,20 @@ Result<std::unique_ptr<ingest::LeadModel>> Globals::OpenLeadModel(store::Store& 
   auto policy = DefaultPolicyText(Resolve());
   if (!policy.ok()) return policy.status();
   return ingest::LeadModel::Open(store, *policy);
+}
+
+
+Result<Globals::Models> Globals::OpenModels(store::Store& store) const {
+  Models m;
+  auto leads = OpenLeadModel(store);
+  if (!leads.ok()) return leads.status();
+  m.leads = std::move(*leads);
+  auto sla = DefaultSlaText();
+  if (!sla.ok()) return sla.status();
+  auto model = ingest::OpenSlaModel(store, *sla, *m.leads);
+  if (!model.ok()) return model.status();
+  m.sla = std::move(*model);
+  return m;
 }
 
 Result<std::unique_ptr<store::Store>> Globals::OpenForRead() const {

@@ -8,6 +8,7 @@
 #include "app/config.h"
 #include "base/time.h"
 #include "ingest/lead_model.h"
+#include "ingest/sla_model.h"
 #include "store/store.h"
 
 namespace tandem::app {
@@ -28,6 +29,13 @@ struct Globals {
   // The lead model over a store opened for writing: every writer runs it, so each journaled
   // input gets its decisions in the same write. The model must be destroyed before the store.
   Result<std::unique_ptr<ingest::LeadModel>> OpenLeadModel(store::Store& store) const;
+  // Both models every writer runs: the lead model, then the SLA model beside it (MQLs are
+  // routed and their clocks start in the same write). Destroy them before the store.
+  struct Models {
+    std::unique_ptr<ingest::LeadModel> leads;
+    std::unique_ptr<ingest::SlaModel> sla;
+  };
+  Result<Models> OpenModels(store::Store& store) const;
 };
 
 // Exit codes: 0 ok, 1 the operation failed, 2 bad usage, 3 the store is held by a server.

@@ -25,8 +25,9 @@ int Demo(const Globals& g, const DemoArgs& a) {
   }
   auto store = g.OpenForWrite("tandem demo");
   if (!store.ok()) return Fail(store.status());
-  auto leads = g.OpenLeadModel(**store);
-  if (!leads.ok()) return Fail(leads.status());
+  auto models = g.OpenModels(**store);
+  if (!models.ok()) return Fail(models.status());
+  opt.organised = [&models] { (void)models->sla->ReloadOrganisation(); };
   auto started = std::chrono::steady_clock::now();
   auto summary = LoadDemo(**store, opt);
   if (!summary.ok()) return Fail(summary.status());

@@ -126,8 +126,8 @@ int Import(const Globals& g, const ImportArgs& a) {
   if (!g.url.empty()) return Remote(g, a, map);
   auto store = g.OpenForWrite("tandem import");
   if (!store.ok()) return Fail(store.status());
-  auto leads = g.OpenLeadModel(**store);
-  if (!leads.ok()) return Fail(leads.status());
+  auto models = g.OpenModels(**store);
+  if (!models.ok()) return Fail(models.status());
   ingest::ImportOptions opt;
   opt.source = a.source;
   opt.column_map = map;

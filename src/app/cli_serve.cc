@@ -6,6 +6,8 @@
 #include "api/api.h"
 #include "api/http_server.h"
 #include "app/cli.h"
+#include "app/delivery_loop.h"
+#include "app/sla_scheduler.h"
 #include "app/version.h"
 #include "ingest/lead_model.h"
 
@@ -32,14 +34,18 @@ int Serve(const Globals& g, const ServeArgs& a) {
 
   auto store = g.OpenForWrite("server http://" + listen);
   if (!store.ok()) return Fail(store.status());
-  auto policy = DefaultPolicyText(c);
-  if (!policy.ok()) return Fail(policy.status());
-  auto leads = ingest::LeadModel::Open(**store, *policy);
-  if (!leads.ok()) return Fail(leads.status());
+  auto models = g.OpenModels(**store);
+  if (!models.ok()) return Fail(models.status());
   // Ingest without the engine: decisions are not journaled, and scores catch up when the
   // store is next opened (the journal replay). Only for measuring what scoring costs.
   if (a.without_scoring) (*store)->ClearJournalObservers();
-  api::Api api(**store, **leads, g.clock, {.phone_region = c.phone_region, .version = kVersion});
+  api::Api api(**store, *models->leads, *models->sla, g.clock,
+               {.phone_region = c.phone_region, .version = kVersion});
+  SlaScheduler scheduler(*models->sla, g.clock,
+                         [](const std::string& e) { std::cerr << "tandem: " << e << "\n"; });
+  scheduler.Start();
+  DeliveryLoop delivery(**store, c, g.clock);
+  delivery.Start();
   api::HttpServer server({.host = addr->first,
                           .port = addr->second,
                           .threads = a.threads ? a.threads : c.threads,
@@ -52,6 +58,8 @@ int Serve(const Globals& g, const ServeArgs& a) {
   sigwait(&sigs, &sig);
   std::cout << "tandem: stopping on signal " << sig << std::endl;
   server.Stop();
+  scheduler.Stop();
+  delivery.Stop();
   return 0;
 }
 

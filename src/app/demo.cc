@@ -90,6 +90,7 @@ Result<DemoSummary> LoadDemo(store::Store& store, const DemoOptions& options) {
     return demo::WritePopulation(txn, pop);
   });
   if (!st.ok()) return st;
+  if (options.organised) options.organised();
   std::vector<Tagged> all = Simulate(options, org, pop);
   DemoSummary summary{.people = static_cast<int64_t>(pop.people.size()),
                       .companies = static_cast<int64_t>(pop.companies.size()),

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "base/status.h"
@@ -14,6 +15,9 @@ struct DemoOptions {
   uint64_t seed = 42;
   Timestamp now{};    // the history ends here
   int people = 5000;  // at least this many people (near-duplicates come on top)
+  // Called once the users and teams are stored, before any activity (so that routing sees
+  // the reps).
+  std::function<void()> organised;
 };
 
 struct DemoSummary {

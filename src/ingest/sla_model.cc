@@ -10,6 +10,7 @@
 #include <bit>
 
 #include "engine/sla_toml.h"
+#include "ingest/lead_model.h"
 #include "ingest/sla_model_impl.h"
 #include "store/documents.h"
 #include "store/journal.h"
@@ -58,6 +59,13 @@ OpenLeadView ViewOf(PersonId person, const sla::OpenLead& lead) {
 }
 
 }  // namespace
+
+Result<std::unique_ptr<SlaModel>> OpenSlaModel(store::Store& store,
+                                               std::string_view default_sla_toml,
+                                               const LeadModel& leads) {
+  auto rules = engine::SlaContextFor(leads.ActivePolicy()->policy()).stage_rules;
+  return SlaModel::Open(store, default_sla_toml, std::move(rules));
+}
 
 std::string_view SlaClockName(SlaClock c) { return kClockNames[static_cast<size_t>(c)]; }
 

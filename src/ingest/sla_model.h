@@ -148,4 +148,11 @@ class SlaModel final : public store::JournalObserver {
   std::unique_ptr<Impl> impl_;
 };
 
+class LeadModel;
+// Opens the SLA model beside leads (so it hears of the stage changes leads journals), with
+// lead types checked against the active policy's hand-over stage rules.
+Result<std::unique_ptr<SlaModel>> OpenSlaModel(store::Store& store,
+                                               std::string_view default_sla_toml,
+                                               const LeadModel& leads);
+
 }  // namespace tandem::ingest
