@@ -13,6 +13,7 @@
 #include "ingest/default_sla.h"
 #include "ingest/lead_model.h"
 #include "ingest/records.h"
+#include "ingest/sla_scorecard.h"
 #include "store/journal.h"
 #include "store/outbox.h"
 #include "store/people.h"
@@ -347,6 +348,55 @@ TEST(SlaModelTest, HistoricalMqlsStartNoClocks) {
   EXPECT_EQ(f.leads->StandingOf(p, f.clock.Now()).stage, Stage::kMql);
   EXPECT_FALSE(f.sla->LeadOf(p).has_value());
   EXPECT_TRUE(f.Journal("assigned").empty());
+}
+
+TEST(SlaScorecardTest, BothSidesCommitmentsAgainstWhatHappened) {
+  Fixture f("scorecard");
+  PersonId a = f.NewMql("ada@acme.de");
+  PersonId b = f.NewMql("bea@acme.de");
+  UserId owner_a = f.sla->LeadOf(a)->owner;
+  f.clock.Advance(minutes(30));
+  ASSERT_TRUE(f.Act(a, {.kind = SalesActionKind::kAccept}, owner_a).ok());
+  for (int i = 0; i < 3; ++i) f.Attempt(a, owner_a, ContactChannel::kCall);
+  for (int i = 0; i < 3; ++i) f.Attempt(a, owner_a, ContactChannel::kEmail);
+  ASSERT_TRUE(f.Act(a, {.kind = SalesActionKind::kRecycle, .reason = "no_response"}, owner_a).ok());
+  f.clock.Set(*ParseTimestamp("2026-03-02T10:00:00Z"));  // b's accept clock breaches
+  ASSERT_TRUE(f.sla->FireDue(f.clock.Now()).ok());
+  auto period = ParseScorePeriod("2026-03");
+  ASSERT_TRUE(period.ok());
+  auto card = BuildScorecard(*f.store, *f.sla->ActiveDocument(), 1, *period, f.clock.Now());
+  ASSERT_TRUE(card.ok()) << card.status().ToString();
+  EXPECT_EQ(card->marketing.mqls, 2);
+  EXPECT_EQ(card->marketing.mql_target, 300);
+  EXPECT_FALSE(card->marketing.volume_met);
+  EXPECT_EQ(card->sales.assigned, 3);  // b was reassigned at twice its first-touch time
+  EXPECT_EQ(card->sales.accepted, 1);
+  EXPECT_EQ(card->sales.to_accept.median, std::chrono::duration_cast<Duration>(minutes(30)));
+  EXPECT_EQ(card->sales.recycled, 1);
+  EXPECT_EQ(card->recycle_reasons.at("no_response"), 1);
+  EXPECT_DOUBLE_EQ(*card->sales.attempts_before_recycle, 6);
+  EXPECT_GE(card->sales.breached, 1);
+  ASSERT_FALSE(card->reps.empty());
+  ASSERT_EQ(card->teams.size(), 2u);
+  (void)b;
+  // A period with no data answers with zeros.
+  auto empty = BuildScorecard(*f.store, *f.sla->ActiveDocument(), 1,
+                              *ParseScorePeriod("2025-01"), f.clock.Now());
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->marketing.mqls, 0);
+  EXPECT_EQ(empty->sales.assigned, 0);
+  EXPECT_FALSE(empty->sales.to_accept.median.has_value());
+}
+
+TEST(SlaScorecardTest, PeriodsAreMonthsOrQuarters) {
+  auto q = ParseScorePeriod("2026-Q4");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->from, *ParseTimestamp("2026-10-01"));
+  EXPECT_EQ(q->to, *ParseTimestamp("2027-01-01"));
+  EXPECT_EQ(ParseScorePeriod("2026-11")->to, *ParseTimestamp("2026-12-01"));
+  for (const char* bad : {"2026-13", "2026-Q5", "2026/11", "26-11", "2026-1", ""}) {
+    EXPECT_EQ(ParseScorePeriod(bad).status().code(), Code::kInvalidArgument) << bad;
+  }
 }
 
 }  // namespace
