@@ -30,13 +30,13 @@ constexpr const char* kRebuildSql =
     "'stage_changed', 'erased') OR (kind = 'activity' AND type IN ('call_logged', "
     "'sales_email_sent', 'meeting_held')) ORDER BY seq";
 
-OpenLeadView ViewOf(PersonId person, const sla::OpenLead& lead) {
+OpenLeadView ViewOf(const SlaModel::Impl& impl, PersonId person, const sla::OpenLead& lead) {
   OpenLeadView v{.person = person,
                  .owner = lead.owner,
                  .team = lead.team,
-                 .lead_type = lead.lead_type,
+                 .lead_type = impl.LeadTypeId(lead),
                  .sla_version = lead.sla_version,
-                 .assigned_at = FromMicros(lead.assigned_at_us),
+                 .assigned_at = FromMicros(lead.start_us),
                  .accepted = lead.accepted,
                  .clocks_running = lead.clocks_running,
                  .attempts = lead.attempts,
@@ -46,14 +46,13 @@ OpenLeadView ViewOf(PersonId person, const sla::OpenLead& lead) {
   if (!lead.clocks_running) return v;
   for (int c = 0; c < kSlaClockCount; ++c) {
     const sla::Clock& k = lead.clocks[c];
+    Timestamp due = impl.DueOf(lead, c);
     v.clocks.push_back({.clock = static_cast<SlaClock>(c),
-                        .started = FromMicros(k.start_us),
-                        .due = FromMicros(k.due_us),
+                        .started = FromMicros(lead.start_us),
+                        .due = due,
                         .met = k.met,
                         .breached = k.breached});
-    if (!k.met && (!v.next_due || FromMicros(k.due_us) < *v.next_due)) {
-      v.next_due = FromMicros(k.due_us);
-    }
+    if (!k.met && (!v.next_due || due < *v.next_due)) v.next_due = due;
   }
   return v;
 }
@@ -258,7 +257,7 @@ std::vector<OpenLeadView> SlaModel::Queue(UserId owner) const {
   {
     std::lock_guard lock(impl_->mu);
     for (const auto& [id, lead] : impl_->leads) {
-      if (lead.owner == owner) out.push_back(ViewOf(PersonId(id), lead));
+      if (lead.owner == owner) out.push_back(ViewOf(*impl_, PersonId(id), lead));
     }
   }
   std::sort(out.begin(), out.end(), [](const OpenLeadView& a, const OpenLeadView& b) {
@@ -273,7 +272,7 @@ std::optional<OpenLeadView> SlaModel::LeadOf(PersonId person) const {
   std::lock_guard lock(impl_->mu);
   auto it = impl_->leads.find(person.value());
   if (it == impl_->leads.end()) return std::nullopt;
-  return ViewOf(person, it->second);
+  return ViewOf(*impl_, person, it->second);
 }
 
 size_t SlaModel::OpenLeads() const {

@@ -37,10 +37,11 @@ std::string Listed(const std::vector<Reason>& reasons) {
 
 // The attempt minimum a recycle or a non-exempt disqualify needs (DESIGN.md: no lead is
 // discarded without the agreed attempts). Field errors say exactly what is missing.
-Status CheckAttempts(const sla::OpenLead& lead, std::string_view verb) {
+Status CheckAttempts(const sla::OpenLead& lead, const std::string& lead_type,
+                     std::string_view verb) {
   std::vector<FieldError> errors;
   if (lead.attempts < lead.attempts_required) {
-    errors.push_back({"attempts", "the SLA (lead type " + lead.lead_type + ") requires " +
+    errors.push_back({"attempts", "the SLA (lead type " + lead_type + ") requires " +
                                       std::to_string(lead.attempts_required) +
                                       " contact attempts before a " + std::string(verb) + "; " +
                                       std::to_string(lead.attempts) + " made"});
@@ -95,11 +96,15 @@ Result<ActionOutcome> SlaModel::Act(PersonId person, const SalesAction& action,
     auto stage = CurrentStage(txn.db(), person);
     if (!stage.ok()) return stage.status();
     std::optional<sla::OpenLead> lead;
+    std::string lead_type;
     std::shared_ptr<const SlaDocument> doc;
     bool target_ok = false;
     {
       std::lock_guard lock(impl_->mu);
-      if (auto it = impl_->leads.find(person.value()); it != impl_->leads.end()) lead = it->second;
+      if (auto it = impl_->leads.find(person.value()); it != impl_->leads.end()) {
+        lead = it->second;
+        lead_type = impl_->LeadTypeId(*lead);
+      }
       doc = impl_->active;
       if (auto m = impl_->members.find(action.to.value()); m != impl_->members.end()) {
         target_ok = m->second.role == Role::kSalesRep || m->second.role == Role::kSalesManager;
@@ -146,7 +151,7 @@ Result<ActionOutcome> SlaModel::Act(PersonId person, const SalesAction& action,
                                                                 action.reason + "'") +
                                        "; one of: " + Listed(doc->recycle_reasons));
         }
-        TANDEM_RETURN_IF_ERROR(CheckAttempts(*lead, "recycle"));
+        TANDEM_RETURN_IF_ERROR(CheckAttempts(*lead, lead_type, "recycle"));
         Timestamp at = action.at.value_or(txn.now());
         r["nurture_track"] = reason->nurture_track;
         r["hold_until"] = FormatTimestamp(at + std::chrono::duration_cast<Duration>(
@@ -162,7 +167,7 @@ Result<ActionOutcome> SlaModel::Act(PersonId person, const SalesAction& action,
                                        "; one of: " + Listed(doc->disqualify_reasons));
         }
         if (!reason->exempt_from_attempts) {
-          TANDEM_RETURN_IF_ERROR(CheckAttempts(*lead, "disqualify"));
+          TANDEM_RETURN_IF_ERROR(CheckAttempts(*lead, lead_type, "disqualify"));
         }
         break;
       }
@@ -203,7 +208,7 @@ Result<ActionOutcome> SlaModel::Act(PersonId person, const SalesAction& action,
     } else if (action.kind == SalesActionKind::kReassign) {
       json why{{"step", "manual"}, {"by", actor.id.value()}};
       TANDEM_RETURN_IF_ERROR(
-          Assign(txn, person, actor_name, *seq, lead->lead_type, why.dump(), action.to));
+          Assign(txn, person, actor_name, *seq, lead_type, why.dump(), action.to));
     }
     if (auto now = LeadOf(person)) out.owner = now->owner;
     return Status::Ok();

@@ -91,10 +91,10 @@ void SlaModel::SaveForUndo(store::WriteTxn& txn, PersonId person) {
   if (auto it = impl_->leads.find(person.value()); it != impl_->leads.end()) saved = it->second;
   txn.OnRollback([impl = impl_.get(), person, saved] {
     std::lock_guard lock(impl->mu);
-    impl->DisarmAll(person);
+    impl->Disarm(person);
     if (saved) {
       impl->leads[person.value()] = *saved;
-      impl->ArmAll(person, *saved);
+      impl->Arm(person, *saved);
     } else {
       impl->leads.erase(person.value());
     }
@@ -219,7 +219,7 @@ Status SlaModel::Reroute(store::WriteTxn& txn, PersonId person, const std::strin
     auto it = impl_->leads.find(person.value());
     if (it == impl_->leads.end() || !impl_->router || !impl_->active) return Status::Ok();
     UserId current = it->second.owner;
-    lead_type = it->second.lead_type;
+    lead_type = impl_->LeadTypeId(it->second);
     bool away = false;
     if (auto m = impl_->members.find(current.value()); m != impl_->members.end()) {
       away = m->second.out_of_office;
@@ -292,20 +292,23 @@ Result<size_t> SlaModel::FireDue(Timestamp now) {
   Status st = store_.Write([&](store::WriteTxn& txn) {
     fired = 0;
     while (fired < kMaxStepsPerWrite) {
-      std::vector<std::pair<PersonId, int>> due;
+      std::vector<std::pair<PersonId, int>> due;  // person, the clock whose step is due
       {
         std::lock_guard lock(impl_->mu);
         std::optional<Timestamp> next = impl_->timers.NextDue();
         if (!next || *next > now) break;
         impl_->timers.PopDue(*next, [&](engine::ClockKey key, Timestamp) {
-          due.emplace_back(sla::PersonOf(key), sla::ClockOf(key));
+          PersonId person = sla::PersonOf(key);
+          auto it = impl_->leads.find(person.value());
+          if (it == impl_->leads.end()) return;
+          if (auto step = impl_->NextStep(it->second)) due.emplace_back(person, step->second);
         });
         for (const auto& [person, clock] : due) SaveForUndo(txn, person);
       }
       for (const auto& [person, clock] : due) {
         TANDEM_RETURN_IF_ERROR(FireStep(txn, person, clock));
       }
-      fired += due.size();
+      fired += std::max<size_t>(due.size(), 1);  // a round always makes progress
     }
     return Status::Ok();
   });

@@ -15,6 +15,8 @@ using nlohmann::json;
 // What the step needs, copied out under the model's lock.
 struct StepFacts {
   sla::OpenLead lead;
+  std::string lead_type;
+  Timestamp started{}, clock_due{};
   int step = 0;
   double at = 1;
   Timestamp due{};
@@ -47,16 +49,14 @@ std::string StepName(double at) {
 
 std::string Subject(const StepFacts& f, SlaClock clock, PersonId person,
                     const PersonLabel& label) {
-  const sla::Clock& c = f.lead.clocks[static_cast<int>(clock)];
   std::string what = f.at == 1.0 ? "SLA breached" : f.at < 1.0 ? "SLA reminder" : "SLA escalation";
   std::string who = label.name.empty() ? "" : " (" + label.name + ")";
   return what + ": " + std::string(SlaClockName(clock)) + " for lead #" +
-         std::to_string(person.value()) + who + ", due " + FormatTimestamp(FromMicros(c.due_us));
+         std::to_string(person.value()) + who + ", due " + FormatTimestamp(f.clock_due);
 }
 
 std::string Body(const StepFacts& f, SlaClock clock, PersonId person, const PersonLabel& label,
                  const sla::Member& to, EscalationAction action) {
-  const sla::Clock& c = f.lead.clocks[static_cast<int>(clock)];
   std::string text = "Hello " + (to.name.empty() ? to.email : to.name) + ",\n\n";
   text += "The SLA clock \"" + std::string(SlaClockName(clock)) + "\" for lead #" +
           std::to_string(person.value());
@@ -64,10 +64,10 @@ std::string Body(const StepFacts& f, SlaClock clock, PersonId person, const Pers
     text += " (" + label.name + (label.email.empty() ? "" : " <" + label.email + ">") + ")";
   }
   text += f.at < 1.0 ? " is running: " : " is past due: ";
-  text += "it started " + FormatTimestamp(FromMicros(c.start_us)) + " and is due " +
-          FormatTimestamp(FromMicros(c.due_us)) + ".\n\n";
+  text += "it started " + FormatTimestamp(f.started) + " and is due " +
+          FormatTimestamp(f.clock_due) + ".\n\n";
   text += "Owner: " + f.owner.name + " <" + f.owner.email + ">\n";
-  text += "Lead type: " + f.lead.lead_type + "; attempts " + std::to_string(f.lead.attempts) +
+  text += "Lead type: " + f.lead_type + "; attempts " + std::to_string(f.lead.attempts) +
           " of " + std::to_string(f.lead.attempts_required) + "\n";
   text += "Step: " + StepName(f.at) + " (" + std::string(EscalationActionName(action)) +
           "), SLA version " + std::to_string(f.sla_version) + "\n\n";
@@ -77,17 +77,16 @@ std::string Body(const StepFacts& f, SlaClock clock, PersonId person, const Pers
 
 json WebhookBody(const StepFacts& f, SlaClock clock, PersonId person, const char* kind,
                  EscalationAction action) {
-  const sla::Clock& c = f.lead.clocks[static_cast<int>(clock)];
   return {{"event", kind},
           {"person", person.value()},
           {"clock", SlaClockName(clock)},
           {"step", f.step},
           {"at", f.at},
           {"action", EscalationActionName(action)},
-          {"started", FormatTimestamp(FromMicros(c.start_us))},
-          {"due", FormatTimestamp(FromMicros(c.due_us))},
+          {"started", FormatTimestamp(f.started)},
+          {"due", FormatTimestamp(f.clock_due)},
           {"owner", {{"id", f.owner.id.value()}, {"email", f.owner.email}}},
-          {"lead_type", f.lead.lead_type},
+          {"lead_type", f.lead_type},
           {"attempts", f.lead.attempts},
           {"sla_version", f.sla_version}};
 }
@@ -106,10 +105,10 @@ Status SlaModel::FireStep(store::WriteTxn& txn, PersonId person, int clock) {
     if (c.met || f.step >= static_cast<int>(impl_->steps.at.size())) return Status::Ok();
     f.at = impl_->steps.at[f.step];
     for (const EscalationStep* e : impl_->steps.escalations[f.step]) f.escalations.push_back(*e);
-    f.due = f.at == 1.0 ? FromMicros(c.due_us)
-                        : impl_->CalendarOf(f.lead.team)
-                              .AddBusinessTime(FromMicros(c.start_us),
-                                               Duration(static_cast<int64_t>(c.allowed_us * f.at)));
+    f.due = impl_->StepTime(f.lead, clock, f.at);
+    f.clock_due = impl_->DueOf(f.lead, clock);
+    f.started = FromMicros(f.lead.start_us);
+    f.lead_type = impl_->LeadTypeId(f.lead);
     if (auto m = impl_->members.find(f.lead.owner.value()); m != impl_->members.end()) {
       f.owner = m->second;
     }
@@ -130,7 +129,7 @@ Status SlaModel::FireStep(store::WriteTxn& txn, PersonId person, int clock) {
   }
   json reason{{"sla", f.sla_version}, {"clock", SlaClockName(which)}, {"step", f.step},
               {"at", f.at},          {"due", FormatTimestamp(f.due)},  {"owner", f.lead.owner.value()},
-              {"lead_type", f.lead.lead_type}, {"escalations", steps}};
+              {"lead_type", f.lead_type}, {"escalations", steps}};
   std::string actor = "sla@v" + std::to_string(f.sla_version);
   auto seq = store::AppendJournal(txn, {.recorded_at = txn.now(),
                                         .occurred_at = f.due,

@@ -4,6 +4,7 @@
 // the rebuild at start-up both go through FoldEntry.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <bit>
 
 #include "domain/activity_type.h"
@@ -46,11 +47,17 @@ void FoldAssigned(SlaModel::Impl& impl, PersonId person, const json& r, Timestam
   }
   lead.owner = UserId(r.value("owner", int64_t{0}));
   lead.team = TeamId(r.value("team", int64_t{0}));
-  lead.sla_version = r.value("sla", 0);
-  lead.lead_type = r.value("lead_type", std::string());
-  lead.attempts_required = static_cast<int16_t>(r.value("attempts_required", 0));
-  lead.channels_required = static_cast<int16_t>(r.value("channels_required", 0));
-  lead.assigned_at_us = ToMicros(at);
+  lead.sla_version = static_cast<uint16_t>(r.value("sla", 0));
+  if (auto v = impl.versions.find(lead.sla_version); v != impl.versions.end()) {
+    std::string id = r.value("lead_type", std::string());
+    const auto& types = v->second->lead_types;
+    for (size_t i = 0; i < types.size(); ++i) {
+      if (types[i].id == id) lead.lead_type = static_cast<uint8_t>(i);
+    }
+  }
+  lead.attempts_required = static_cast<uint8_t>(std::clamp(r.value("attempts_required", 0), 0, 255));
+  lead.channels_required = static_cast<uint8_t>(std::clamp(r.value("channels_required", 0), 0, 255));
+  lead.start_us = ToMicros(at);
   if (impl.router) impl.router->OnAssigned(lead.owner);
   impl.leads[person.value()] = lead;
 }
@@ -62,11 +69,8 @@ void FoldStarted(SlaModel::Impl& impl, PersonId person, const json& r, Seq seq) 
   for (const json& c : r["clocks"]) {
     int i = ClockIndex(c);
     if (i < 0) continue;
-    sla::Clock& clock = lead.clocks[i];
-    clock = sla::Clock{};
-    clock.start_us = Micros(c, "start");
-    clock.due_us = Micros(c, "due");
-    clock.allowed_us = c.value("allowed_us", int64_t{0});
+    lead.clocks[i] = sla::Clock{.allowed_us = c.value("allowed_us", int64_t{0})};
+    if (int64_t start = Micros(c, "start")) lead.start_us = start;
   }
   lead.clocks_running = true;
   lead.started_seq = seq;
@@ -76,19 +80,19 @@ void FoldStarted(SlaModel::Impl& impl, PersonId person, const json& r, Seq seq) 
       std::popcount(lead.channels) >= lead.channels_required) {
     lead.clocks[static_cast<int>(SlaClock::kAttempts)].met = true;
   }
-  impl.ArmAll(person, lead);
+  impl.Arm(person, lead);
 }
 
 void Meet(SlaModel::Impl& impl, PersonId person, OpenLead& lead, SlaClock c) {
   lead.clocks[static_cast<int>(c)].met = true;
-  impl.ArmNext(person, lead, static_cast<int>(c));
+  impl.Arm(person, lead);
 }
 
 void FoldAttempt(SlaModel::Impl& impl, PersonId person, std::optional<ContactChannel> channel) {
   auto it = impl.leads.find(person.value());
   if (it == impl.leads.end()) return;
   OpenLead& lead = it->second;
-  ++lead.attempts;
+  if (lead.attempts < 255) ++lead.attempts;
   if (channel) lead.channels |= static_cast<uint8_t>(1u << static_cast<int>(*channel));
   Meet(impl, person, lead, SlaClock::kFirstTouch);
   if (lead.attempts >= lead.attempts_required &&
@@ -125,7 +129,7 @@ void FoldStep(SlaModel::Impl& impl, PersonId person, const json& r, bool breach)
   sla::Clock& clock = it->second.clocks[c];
   clock.next_step = static_cast<uint8_t>(r.value("step", 0) + 1);
   if (breach) clock.breached = true;
-  impl.ArmNext(person, it->second, c);
+  impl.Arm(person, it->second);
 }
 
 // Sales touches logged in a CRM count as contact attempts (DESIGN.md, "Stages").
@@ -168,36 +172,54 @@ const engine::BusinessCalendar& SlaModel::Impl::CalendarOf(TeamId team) const {
   return it != calendars.end() ? it->second : *default_calendar;
 }
 
-void SlaModel::Impl::ArmNext(PersonId person, const OpenLead& lead, int c) {
-  const sla::Clock& clock = lead.clocks[c];
-  engine::ClockKey key = sla::KeyOf(person, c);
-  if (!lead.clocks_running || clock.met || clock.next_step >= steps.at.size()) {
-    timers.Cancel(key);
+Timestamp SlaModel::Impl::StepTime(const OpenLead& lead, int c, double at) const {
+  auto allowed = static_cast<int64_t>(static_cast<double>(lead.clocks[c].allowed_us) * at);
+  return CalendarOf(lead.team).AddBusinessTime(FromMicros(lead.start_us), Duration(allowed));
+}
+
+std::optional<std::pair<Timestamp, int>> SlaModel::Impl::NextStep(const OpenLead& lead) const {
+  std::optional<std::pair<Timestamp, int>> best;
+  if (!lead.clocks_running) return best;
+  for (int c = 0; c < kSlaClockCount; ++c) {
+    const sla::Clock& k = lead.clocks[c];
+    if (k.met || k.next_step >= steps.at.size()) continue;
+    Timestamp t = StepTime(lead, c, steps.at[k.next_step]);
+    if (!best || t < best->first) best = {t, c};
+  }
+  return best;
+}
+
+void SlaModel::Impl::Arm(PersonId person, const OpenLead& lead) {
+  auto next = NextStep(lead);
+  if (!next) {
+    timers.Cancel(sla::KeyOf(person));
     return;
   }
-  double at = steps.at[clock.next_step];
-  Timestamp due = at == 1.0 ? FromMicros(clock.due_us)
-                            : CalendarOf(lead.team).AddBusinessTime(
-                                  FromMicros(clock.start_us),
-                                  Duration(static_cast<int64_t>(clock.allowed_us * at)));
   std::optional<Timestamp> before = timers.NextDue();
-  timers.Arm(key, due);
-  if (on_earlier_due && (!before || due < *before)) on_earlier_due();
+  timers.Arm(sla::KeyOf(person), next->first);
+  if (on_earlier_due && (!before || next->first < *before)) on_earlier_due();
 }
 
-void SlaModel::Impl::ArmAll(PersonId person, const OpenLead& lead) {
-  for (int c = 0; c < kSlaClockCount; ++c) ArmNext(person, lead, c);
+void SlaModel::Impl::Disarm(PersonId person) { timers.Cancel(sla::KeyOf(person)); }
+
+std::string SlaModel::Impl::LeadTypeId(const OpenLead& lead) const {
+  auto v = versions.find(lead.sla_version);
+  if (v == versions.end() || lead.lead_type >= v->second->lead_types.size()) return {};
+  return v->second->lead_types[lead.lead_type].id;
 }
 
-void SlaModel::Impl::DisarmAll(PersonId person) {
-  for (int c = 0; c < kSlaClockCount; ++c) timers.Cancel(sla::KeyOf(person, c));
+size_t SlaModel::Impl::MemoryBytes() const {
+  // An unordered_map node holds the key, the value and a next pointer; one bucket pointer
+  // per bucket.
+  size_t node = sizeof(void*) + sizeof(std::pair<const int64_t, OpenLead>);
+  return leads.size() * node + leads.bucket_count() * sizeof(void*) + timers.MemoryBytes();
 }
 
 void SlaModel::Impl::Close(PersonId person) {
   auto it = leads.find(person.value());
   if (it == leads.end()) return;
   if (router) router->OnReleased(it->second.owner);
-  DisarmAll(person);
+  Disarm(person);
   leads.erase(it);
 }
 
@@ -207,7 +229,7 @@ void SlaModel::Impl::SwitchTo(int version) {
   active_version = active ? version : 0;
   steps = active ? sla::StepsOf(*active) : sla::Steps{};
   BuildRouter();
-  for (const auto& [id, lead] : leads) ArmAll(PersonId(id), lead);
+  for (const auto& [id, lead] : leads) Arm(PersonId(id), lead);
 }
 
 sla::Steps sla::StepsOf(const SlaDocument& doc) {
