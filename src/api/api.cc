@@ -91,6 +91,8 @@ Api::Api(store::Store& store, ingest::LeadModel& leads, ingest::SlaModel& sla, c
   AddImportRoutes(router_, ctx);
   AddPolicyRoutes(router_, ctx);
   AddPolicyAnalysisRoutes(router_, ctx);
+  AddSlaRoutes(router_, ctx);
+  AddActionRoutes(router_, ctx);
   openapi_ = BuildOpenApiDocument(router_, options_.version);
 }
 

@@ -67,6 +67,8 @@ void AddAdminRoutes(Router& router, const ApiContext& ctx);
 void AddImportRoutes(Router& router, const ApiContext& ctx);
 void AddPolicyRoutes(Router& router, const ApiContext& ctx);
 void AddPolicyAnalysisRoutes(Router& router, const ApiContext& ctx);
+void AddSlaRoutes(Router& router, const ApiContext& ctx);     // SLA documents, queues, outbox
+void AddActionRoutes(Router& router, const ApiContext& ctx);  // sales actions
 std::string BuildOpenApiDocument(const Router& router, const std::string& version);
 
 }  // namespace tandem::api

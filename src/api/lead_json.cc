@@ -67,7 +67,8 @@ std::string JsonNumber(double v) {
   return s == "-0" ? "0" : s;
 }
 
-std::string PolicyVersionJson(const ingest::PolicyVersion& v, bool with_toml) {
+std::string DocumentVersionJson(const ingest::DocumentVersion& v, bool with_toml,
+                                std::string_view document_json) {
   JsonWriter w;
   w.BeginObject().Key("version").Int(v.version).Key("name").String(v.name);
   w.Key("status").String(v.status).Key("created_at").String(FormatTimestamp(v.created_at));
@@ -79,6 +80,7 @@ std::string PolicyVersionJson(const ingest::PolicyVersion& v, bool with_toml) {
   w.EndObject();
   OptionalTime(w, "activated_at", v.activated_at);
   if (with_toml) w.Key("toml").String(v.toml);
+  if (!document_json.empty()) w.Key("document").Raw(document_json);
   return std::move(w.EndObject().str());
 }
 

@@ -1,5 +1,6 @@
-// JSON shapes of the lead model's resources: policy versions, a person's standing (score,
-// grade, persona) and the explanation of it. Stateless functions; thread-safe.
+// JSON shapes of the lead model's resources: agreed-document (policy, SLA) versions, a
+// person's standing (score, grade, persona) and the explanation of it. Stateless functions;
+// thread-safe.
 #pragma once
 
 #include <string>
@@ -14,9 +15,15 @@ namespace tandem::api {
 // A number as JSON: rounded to two decimals, trailing zeros dropped; null if not finite.
 std::string JsonNumber(double v);
 
-// {version, name, status, created_at, author, approvals: {marketing: {user, at} | null,
-// sales: …}, activated_at, toml}; toml is left out when with_toml is false (lists).
-std::string PolicyVersionJson(const ingest::PolicyVersion& v, bool with_toml = true);
+// One version of an agreed document (policy, SLA): {version, name, status, created_at,
+// author, approvals: {marketing: {user, at} | null, sales: …}, activated_at, toml,
+// document}; toml is left out when with_toml is false (lists); document (already serialised
+// JSON, e.g. the parsed SLA) only when document_json is not empty.
+std::string DocumentVersionJson(const ingest::DocumentVersion& v, bool with_toml = true,
+                                std::string_view document_json = {});
+inline std::string PolicyVersionJson(const ingest::PolicyVersion& v, bool with_toml = true) {
+  return DocumentVersionJson(v, with_toml);
+}
 
 // {score, grade, persona} for a known standing; null for a person the engine does not know.
 // policy is the one the standing was computed under (names its personas).

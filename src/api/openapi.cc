@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api.h"
+#include "api/openapi_sla.h"
 #include "base/strings.h"
 
 namespace tandem::api {
@@ -9,7 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-json Ref(const char* name) { return {{"$ref", std::string("#/components/schemas/") + name}}; }
+json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
 
 json Nullable(const char* type) { return {{"type", json::array({type, "null"})}}; }
 
@@ -64,22 +65,25 @@ json Explanation() {
   return obj;
 }
 
-// The policy routes: TOML in, TOML or JSON out, and the statuses a document edit can meet.
-void DescribePolicy(const std::string& key, json& op) {
+// An agreed document's routes (/api/v1/policy, /api/v1/sla): TOML in, TOML or JSON out, and
+// the statuses a document edit can meet. schema names the JSON of one version.
+void DescribeDocument(const std::string& key, json& op, const std::string& segment,
+                      const char* schema) {
+  std::string base = "/api/v1/" + segment;
   json problem = {{"description", "a problem (RFC 9457)"},
                   {"content", {{"application/problem+json", {{"schema", Ref("Problem")}}}}}};
   json version = {{"description", "the version (TOML for Accept: application/toml)"},
                   {"content",
-                   {{"application/json", {{"schema", Ref("PolicyVersion")}}},
+                   {{"application/json", {{"schema", Ref(schema)}}},
                     {"application/toml", {{"schema", {{"type", "string"}}}}}}}};
-  if (key == "GET /api/v1/policy" || key == "GET /api/v1/policy/versions/{v}") {
+  if (key == "GET " + base || key == "GET " + base + "/versions/{v}") {
     op["responses"]["200"] = version;
   }
-  if (key == "POST /api/v1/policy/versions/{v}/approve") {
+  if (key == "POST " + base + "/versions/{v}/approve") {
     op["responses"]["200"] = version;
     op["responses"]["412"] = problem;
   }
-  if (key == "PUT /api/v1/policy") {
+  if (key == "PUT " + base) {
     op["requestBody"] = {
         {"required", true},
         {"content",
@@ -92,11 +96,15 @@ void DescribePolicy(const std::string& key, json& op) {
     op["responses"]["412"] = problem;
     op["responses"]["415"] = problem;
   }
-  if (key == "GET /api/v1/policy/versions") {
+  if (key == "GET " + base + "/versions") {
     op["responses"]["200"] = {
         {"description", "success"},
-        {"content", {{"application/json", {{"schema", Ref("PolicyVersionPage")}}}}}};
+        {"content", {{"application/json", {{"schema", Ref(std::string(schema) + "Page")}}}}}};
   }
+}
+
+void DescribePolicy(const std::string& key, json& op) {
+  DescribeDocument(key, op, "policy", "PolicyVersion");
   if (key == "GET /api/v1/people/{id}/explain") {
     op["responses"]["200"] = {
         {"description", "success"},
@@ -114,7 +122,7 @@ json Schemas() {
                  {{"items", {{"type", "array"}, {"items", Ref(item)}}},
                   {"next_cursor", {{"type", json::array({"string", "null"})}}}}}};
   };
-  return {
+  json schemas = {
       {"Problem",
        {{"type", "object"},
         {"required", {"type", "title", "status", "detail", "errors"}},
@@ -203,6 +211,8 @@ json Schemas() {
       {"CompanyPage", page("Company")},
       {"TimelinePage", {{"type", "object"}}},
   };
+  schemas.update(SlaSchemas());
+  return schemas;
 }
 
 // The policy analyses: a TOML candidate in, a report out (its shape: api/policy_analysis_json.h).
@@ -257,6 +267,8 @@ void Describe(const std::string& key, json& op) {
   if (key == "GET /api/v1/companies/{id}") ok("200", Ref("Company"));
   if (key == "GET /api/v1/companies") ok("200", Ref("CompanyPage"));
   DescribePolicy(key, op);
+  DescribeDocument(key, op, "sla", "SlaVersion");
+  DescribeSlaRoute(key, op);
   DescribePolicyAnalysis(key, op);
   if (key == "POST /api/v1/activities") {
     body({{"type", "array"}, {"maxItems", 10000}, {"items", Ref("Activity")}});

@@ -39,6 +39,7 @@ struct Globals {
 };
 
 // Exit codes: 0 ok, 1 the operation failed, 2 bad usage, 3 the store is held by a server.
+// Prints st and each of its field errors ("  field: reason") on stderr; returns the code.
 int Fail(const Status& st);
 
 void AddServeCommand(CLI::App& app, Globals& g);
@@ -49,5 +50,8 @@ void AddExplainCommand(CLI::App& app, Globals& g);
 void AddPolicyCommands(CLI::App& app, Globals& g);
 void AddBacktestCommand(CLI::App& app, Globals& g);
 void AddCalibrateCommand(CLI::App& app, Globals& g);
+void AddSlaCommands(CLI::App& app, Globals& g);
+void AddActionCommand(CLI::App& app, Globals& g);
+void AddQueueCommand(CLI::App& app, Globals& g);
 
 }  // namespace tandem::app

@@ -21,10 +21,14 @@ int main(int argc, char** argv) {
   AddPolicyCommands(app, g);
   AddBacktestCommand(app, g);
   AddCalibrateCommand(app, g);
+  AddSlaCommands(app, g);
+  AddActionCommand(app, g);
+  AddQueueCommand(app, g);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int rc = app.exit(e);
+    return rc >= static_cast<int>(CLI::ExitCodes::IncorrectConstruction) ? 2 : rc;  // bad usage
   }
   return 0;
 }

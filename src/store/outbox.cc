@@ -68,6 +68,16 @@ std::vector<OutboxRecord> ListOutbox(sql::Db& db, int64_t after, int limit) {
   return All(s);
 }
 
+std::vector<OutboxRecord> ListOutbox(sql::Db& db, std::string_view status, int64_t after,
+                                     int limit) {
+  if (status.empty()) return ListOutbox(db, after, limit);
+  static const std::string kSql =
+      std::string(kColumns) + "WHERE id > ? AND status = ? ORDER BY id LIMIT ?";
+  auto& s = db.Cached(kSql.c_str());
+  s.Bind(1, after).Bind(2, status).Bind(3, int64_t{limit});
+  return All(s);
+}
+
 std::optional<Timestamp> NextOutboxDue(sql::Db& db) {
   auto& s = db.Cached("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'");
   std::optional<Timestamp> out;

@@ -41,6 +41,10 @@ Result<int64_t> EnqueueOutbox(WriteTxn& txn, const OutboxRecord& message);
 std::vector<OutboxRecord> DueOutbox(sql::Db& db, Timestamp now, size_t limit);
 // Messages with id > after, oldest first, at most limit (operators, tests).
 std::vector<OutboxRecord> ListOutbox(sql::Db& db, int64_t after, int limit);
+// The same, only messages whose status is `status` (pending, delivered, failed); an empty
+// status lists every message.
+std::vector<OutboxRecord> ListOutbox(sql::Db& db, std::string_view status, int64_t after,
+                                     int limit);
 // The earliest next_attempt_at of a pending message, nullopt if none.
 std::optional<Timestamp> NextOutboxDue(sql::Db& db);
 
