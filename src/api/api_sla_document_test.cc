@@ -150,3 +150,37 @@ TEST_F(ApiSlaTest, AStaleIfMatchIsRefused) {
 
 }  // namespace
 }  // namespace tandem::api
+
+namespace tandem::api {
+namespace {
+
+TEST_F(ApiSlaTest, TheScorecardShowsBothSidesForAPeriodAndZerosWithoutData) {
+  int64_t ada = NewLead("ada@acme.de");
+  UserId owner = OwnerOf(ada);
+  server_.clock().Advance(std::chrono::minutes(45));
+  ASSERT_EQ(Act(TokenOf(owner), ada, {{"action", "accept"}}).status, 201);
+  auto r = server_.Call("GET", "/api/v1/sla/scorecard?period=2026-11", jonas_token());
+  ASSERT_EQ(r.status, 200) << r.body;
+  json card = Body(r);
+  EXPECT_EQ(card["period"], "2026-11");
+  EXPECT_EQ(card["marketing"]["mqls"], 1);
+  EXPECT_EQ(card["marketing"]["mql_target"], 300);
+  EXPECT_EQ(card["marketing"]["volume_met"], false);
+  EXPECT_EQ(card["sales"]["assigned"], 1);
+  EXPECT_EQ(card["sales"]["accepted"], 1);
+  EXPECT_EQ(card["sales"]["time_to_accept"]["median_s"], 2700.0);
+  bool owner_listed = false;
+  for (const auto& rep : card["reps"]) {
+    if (rep["user"] == owner.value()) owner_listed = rep["sales"]["assigned"] == 1;
+  }
+  EXPECT_TRUE(owner_listed);
+  json empty = Body(server_.Call("GET", "/api/v1/sla/scorecard?period=2025-Q1", jonas_token()));
+  EXPECT_EQ(empty["marketing"]["mqls"], 0);
+  EXPECT_EQ(empty["sales"]["assigned"], 0);
+  EXPECT_TRUE(empty["sales"]["time_to_accept"]["median_s"].is_null());
+  auto bad = server_.Call("GET", "/api/v1/sla/scorecard?period=November", jonas_token());
+  EXPECT_EQ(bad.status, 422) << bad.body;
+}
+
+}  // namespace
+}  // namespace tandem::api

@@ -9,6 +9,7 @@
 #include "api/json_writer.h"
 #include "api/list_page.h"
 #include "api/problem.h"
+#include "api/scorecard_json.h"
 #include "api/sla_json.h"
 #include "engine/sla_toml.h"
 #include "ingest/normalise.h"
@@ -122,6 +123,21 @@ Response Outbox(const ApiContext& ctx, const Call& c) {
   return Json(200, std::move(w.EndObject().str()));
 }
 
+// ?period=2026-11 or 2026-Q4 (default: the current month); a period without data gives zeros.
+Response Scorecard(const ApiContext& ctx, const Call& c) {
+  Timestamp now = ctx.clock.Now();
+  auto given = c.request.query.find("period");
+  std::string period =
+      given != c.request.query.end() ? given->second : FormatTimestamp(now).substr(0, 7);
+  auto p = ingest::ParseScorePeriod(period);
+  if (!p.ok()) return Problem(p.status());
+  auto doc = ctx.sla.ActiveDocument();
+  if (!doc) return Problem(NotFound("no SLA is active"));
+  auto card = ingest::BuildScorecard(ctx.store, *doc, ctx.sla.Active().version, *p, now);
+  if (!card.ok()) return Problem(card.status());
+  return Json(200, ScorecardJson(*card));
+}
+
 }  // namespace
 
 void AddSlaRoutes(Router& r, const ApiContext& ctx) {
@@ -140,6 +156,10 @@ void AddSlaRoutes(Router& r, const ApiContext& ctx) {
          bind(Queue)});
   r.Add({"GET", "/api/v1/people/{id}/lead", Permission::kRead,
          "A person's open lead with its SLA clocks, if sales owns them", bind(LeadOfPerson)});
+  r.Add({"GET", "/api/v1/sla/scorecard", Permission::kRead,
+         "Both teams' commitments for a month or quarter (period=2026-11, 2026-Q4) against what "
+         "happened, per team and rep, and the leads stuck now",
+         bind(Scorecard)});
   r.Add({"GET", "/api/v1/outbox", Permission::kAdmin,
          "Notification messages and their delivery, oldest first (status: pending, delivered, "
          "failed)",

@@ -53,5 +53,6 @@ void AddCalibrateCommand(CLI::App& app, Globals& g);
 void AddSlaCommands(CLI::App& app, Globals& g);
 void AddActionCommand(CLI::App& app, Globals& g);
 void AddQueueCommand(CLI::App& app, Globals& g);
+void AddSlaReportCommand(CLI::App& app, Globals& g);  // after AddSlaCommands
 
 }  // namespace tandem::app

@@ -1,5 +1,6 @@
 // What one demo person does over the history: e-mails opened, visits, research bursts,
-// webinars, requests to sales, and what sales does next. Behaviour follows the hidden truth.
+// webinars, requests to sales, self-serve purchases, and visits as a customer. Behaviour
+// follows the hidden truth.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,7 +17,7 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 using std::chrono::sys_days;
 
-constexpr uint64_t kActivityStream = 10;
+constexpr uint64_t kActivityStream = 10, kCustomerStream = 11;
 
 struct Burst {
   sys_days from, to;
@@ -24,16 +25,18 @@ struct Burst {
 
 class PersonSim {
  public:
-  PersonSim(uint64_t seed, const Schedule& s, const Org& org, const Population& pop, size_t i)
-      : rng_(Rng::For(seed, kActivityStream, i)),
+  PersonSim(uint64_t seed, const Schedule& s, const Population& pop, size_t i,
+            uint64_t stream = kActivityStream)
+      : rng_(Rng::For(seed, stream, i)),
         s_(s),
-        org_(org),
         pop_(pop),
         index_(i),
         p_(pop.people[i]),
         offset_(p_.home->utc_offset) {}
 
   std::vector<Draft> Run();
+  // Visits as a customer after buying at `bought` (a deal sales won).
+  std::vector<Draft> RunCustomer(Timestamp bought);
 
  private:
   void Arrive();
@@ -46,6 +49,7 @@ class PersonSim {
   void Webinars();
   void SelfServe();
   void CustomerVisits();
+  void VisitAsCustomer(Timestamp bought);
   Timestamp Visit(Timestamp at, std::span<const std::string_view> pages, double share,
                   std::string_view referrer);
   void Add(Timestamp at, std::string_view type, std::string_view source, const json& props) {
@@ -56,7 +60,6 @@ class PersonSim {
 
   Rng rng_;
   const Schedule& s_;
-  const Org& org_;
   const Population& pop_;
   size_t index_;
   const PersonPlan& p_;
@@ -75,11 +78,16 @@ std::vector<Draft> PersonSim::Run() {
   Browse();
   for (const Burst& b : bursts_) Research(b);
   Webinars();
-  if (request_) SimulateSales(rng_, org_, pop_, index_, *request_, out_);
   SelfServe();
   CustomerVisits();
   // Nothing before the person is known, nothing after now.
   std::erase_if(out_, [&](const Draft& d) { return d.at < known_from_ || d.at > s_.end; });
+  return std::move(out_);
+}
+
+std::vector<Draft> PersonSim::RunCustomer(Timestamp bought) {
+  VisitAsCustomer(bought);
+  std::erase_if(out_, [&](const Draft& d) { return d.at > s_.end; });
   return std::move(out_);
 }
 
@@ -250,19 +258,28 @@ void PersonSim::CustomerVisits() {
   for (const Draft& d : out_) {
     if (d.type == "purchase" && (!bought || d.at < *bought)) bought = d.at;
   }
-  if (!bought || Day(*bought) + days(1) > LastDay()) return;
+  if (bought) VisitAsCustomer(*bought);
+}
+
+void PersonSim::VisitAsCustomer(Timestamp bought) {
+  if (Day(bought) + days(1) > LastDay()) return;
   int n = static_cast<int>(rng_.Int(2, 8));
   for (int i = 0; i < n; ++i) {
-    Timestamp at = WorkTime(rng_, PickDay(rng_, Day(*bought) + days(1), LastDay()), offset_);
+    Timestamp at = WorkTime(rng_, PickDay(rng_, Day(bought) + days(1), LastDay()), offset_);
     Visit(at, CustomerPages(), 0.9, "direct");
   }
 }
 
 }  // namespace
 
-std::vector<Draft> SimulatePerson(uint64_t seed, const Schedule& schedule, const Org& org,
-                                  const Population& pop, size_t index) {
-  return PersonSim(seed, schedule, org, pop, index).Run();
+std::vector<Draft> SimulatePerson(uint64_t seed, const Schedule& schedule, const Population& pop,
+                                  size_t index) {
+  return PersonSim(seed, schedule, pop, index).Run();
+}
+
+std::vector<Draft> SimulateCustomer(uint64_t seed, const Schedule& schedule, const Population& pop,
+                                    size_t index, Timestamp bought) {
+  return PersonSim(seed, schedule, pop, index, kCustomerStream).RunCustomer(bought);
 }
 
 }  // namespace tandem::app::demo

@@ -100,9 +100,10 @@ struct Draft {
   std::string properties;         // a JSON object
 };
 
-// Everything one person did over the history, in no particular order, all within the window.
-std::vector<Draft> SimulatePerson(uint64_t seed, const Schedule& schedule, const Org& org,
-                                  const Population& pop, size_t index);
+// Everything one person did of their own accord over the history (sales' part is simulated
+// against the engine as it happens), in no particular order, all within the window.
+std::vector<Draft> SimulatePerson(uint64_t seed, const Schedule& schedule, const Population& pop,
+                                  size_t index);
 
 // A working-hours-biased time on a day (weekends are picked less often by PickDay), in the
 // local time of a place utc_offset hours from UTC.
@@ -112,9 +113,14 @@ std::chrono::sys_days PickDay(Rng& rng, std::chrono::sys_days from, std::chrono:
 // The first moment at or after t inside Mon-Fri 09:00-17:00 at utc_offset, plus up to an hour.
 Timestamp NextBusinessTime(Rng& rng, Timestamp t, int utc_offset);
 
-// The sales process after a request at `request`: touches by a rep, meetings, and an outcome
-// driven by the person's truth. Appends to out; may run past the window (callers drop those).
-void SimulateSales(Rng& rng, const Org& org, const Population& pop, size_t index, Timestamp request,
-                   std::vector<Draft>& out);
+// After a lead is qualified at `qualified` by `rep`: a discovery meeting, perhaps a product
+// demo, and a deal won or lost as the person's truth decides (noisily), with the purchase that
+// follows a win. Appends to out; may run past the window (callers drop those).
+void SimulateDeal(Rng& rng, const Population& pop, size_t index, UserId rep, Timestamp qualified,
+                  std::vector<Draft>& out);
+
+// What a customer does after buying at `bought`: log-ins and documentation, within the window.
+std::vector<Draft> SimulateCustomer(uint64_t seed, const Schedule& schedule, const Population& pop,
+                                    size_t index, Timestamp bought);
 
 }  // namespace tandem::app::demo

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   AddBacktestCommand(app, g);
   AddCalibrateCommand(app, g);
   AddSlaCommands(app, g);
+  AddSlaReportCommand(app, g);
   AddActionCommand(app, g);
   AddQueueCommand(app, g);
   try {
