@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include <cctype>
+#include <cmath>
 
 #include "domain/reference.h"
 #include "engine/lead_engine.h"
@@ -99,6 +100,20 @@ inline bool Same(std::string_view a, std::string_view b) {
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
+FactField FieldOf(Fact fact) {
+  switch (fact) {
+    case Fact::kJobTitle:
+    case Fact::kSeniority: return FactField::kJobTitle;
+    case Fact::kCountry:
+    case Fact::kRegion: return FactField::kCountry;
+    case Fact::kEmailDomain: return FactField::kEmail;
+    case Fact::kIndustry: return FactField::kIndustry;
+    case Fact::kSizeBand: return FactField::kSizeBand;
+    case Fact::kCompanyCountry: return FactField::kCompanyCountry;
+  }
+  return FactField::kJobTitle;
+}
+
 // Position in the forward funnel; -1 for side stages.
 int FunnelRank(Stage s) {
   switch (s) {
@@ -138,7 +153,10 @@ std::string FactValueOf(Fact fact, const Profile& profile) { return FactValue(fa
 
 bool CompiledTest::Passes(const KeyValues& values) const {
   std::string_view v = values[key_index];
-  if (!v.data()) return false;
+  return v.data() && PassesValue(v);
+}
+
+bool CompiledTest::PassesValue(std::string_view v) const {
   if (!equals.empty() &&
       std::none_of(equals.begin(), equals.end(), [&](const auto& e) { return Same(v, e); }))
     return false;
@@ -156,13 +174,90 @@ bool PassesAll(std::span<const CompiledTest> tests, const KeyValues& values) {
 }
 
 void TypeRules::Lookup(std::span<const Property> props, KeyValues& values) const {
-  for (size_t k = 0; k < keys.size(); ++k) {
-    values[k] = {};
-    for (const auto& p : props) {
-      if (Same(p.key, keys[k])) {
-        values[k] = p.value.data() ? p.value : std::string_view("", 0);
-        break;
+  for (size_t k = 0; k < keys.size(); ++k) values[k] = ValueOf(props, k);
+}
+
+std::string_view TypeRules::ValueOf(std::span<const Property> props, size_t k) const {
+  for (const auto& p : props) {
+    if (Same(p.key, keys[k])) return p.value.data() ? p.value : std::string_view("", 0);
+  }
+  return {};
+}
+
+uint64_t TypeRules::PassedOn(size_t k, std::string_view value) const {
+  uint64_t passed = 0;
+  for (const BitTest& t : key_tests[k]) {
+    if (t.test.PassesValue(value)) passed |= t.bit;
+  }
+  return passed;
+}
+
+// Gives every distinct property test of a type a bit, and each rule and slot the bits of its
+// tests. Key ids count across types, so a cache keyed by them serves the whole policy.
+void CompiledPolicy::AssignTestBits() {
+  uint32_t next_key = 0;
+  for (auto& [name, type] : types_) {
+    type.key_tests.assign(type.keys.size(), {});
+    int bits = 0;
+    bool too_many = false;
+    auto bit_of = [&](const CompiledTest& t) -> uint64_t {
+      auto& tests = type.key_tests[t.key_index];
+      for (const auto& bt : tests) {
+        if (bt.test.equals == t.equals && bt.test.contains == t.contains) return bt.bit;
       }
+      if (bits == 64) {
+        too_many = true;
+        return 0;
+      }
+      tests.push_back({t, uint64_t{1} << bits++});
+      return tests.back().bit;
+    };
+    auto needs = [&](const std::vector<CompiledTest>& tests) {
+      uint64_t need = 0;
+      for (const auto& t : tests) need |= bit_of(t);
+      return need;
+    };
+    type.scoring_needs.clear();
+    type.slot_needs.clear();
+    for (uint16_t r : type.scoring) type.scoring_needs.push_back(needs(scoring_tests_[r]));
+    for (uint16_t s : type.slots) type.slot_needs.push_back(needs(slots_[s].where));
+    type.has_test_bits = !too_many;  // else some tests got no bit and the masks would lie
+    type.key_ids.clear();
+    type.keys_worth_caching = 0;
+    for (size_t k = 0; k < type.key_tests.size(); ++k) {
+      const auto& tests = type.key_tests[k];
+      type.key_ids.push_back(next_key++);
+      size_t compares = 0;  // a substring search counts as several
+      for (const auto& t : tests) compares += t.test.equals.size() + 4 * t.test.contains.size();
+      if (compares > 2) type.keys_worth_caching |= uint32_t{1} << k;
+    }
+  }
+}
+
+void CompiledStageRule::Fold() {
+  using K = Condition::Kind;
+  for (const CompiledCondition& c : when) {
+    switch (c.kind) {
+      case K::kScoreAtLeast:
+        never = never || std::isnan(c.number);
+        score_at_least = has_score_at_least ? std::max(score_at_least, c.number) : c.number;
+        has_score_at_least = true;
+        break;
+      case K::kScoreBelow:
+        never = never || std::isnan(c.number);
+        score_below = has_score_below ? std::min(score_below, c.number) : c.number;
+        has_score_below = true;
+        break;
+      case K::kGradeAtLeast: grade_at_least = std::max(grade_at_least, c.grade); break;
+      case K::kGradeBelow: grade_below = std::min(grade_below, c.grade); break;
+      case K::kPersona:
+        any_persona = true;
+        personas &= c.personas;
+        break;
+      case K::kFact:
+      case K::kFreeMail:
+      case K::kStudent: facts |= uint64_t{1} << c.bit; break;
+      case K::kActivity: activities.push_back(c); break;
     }
   }
 }
@@ -274,6 +369,7 @@ Status CompiledPolicy::Build() {
       }
       out.when.push_back(cc);
     }
+    out.Fold();
     stage_rules_.push_back(std::move(out));
   }
   if (fact_tests_.size() > 64) return InvalidArgument("a policy has at most 64 distinct fact tests");
@@ -288,40 +384,96 @@ Status CompiledPolicy::Build() {
         types_[slots_[c.slot].activity].stage_triggers |= uint64_t{1} << r.index;
     }
   }
-  for (const auto& [name, rules] : types_) type_list_.emplace_back(name, &rules);
+  AssignTestBits();
+  IndexTypes();
+  IndexFactFields();
   for (size_t from = 0; from < rules_from_.size(); ++from) {
     for (int pass = 0; pass < 3; ++pass) {
       for (const auto& r : stage_rules_) {
-        if (StagePass(r) == pass && RuleApplies(r, static_cast<Stage>(from)))
-          rules_from_[from].push_back(&r);
+        if (StagePass(r) != pass || !RuleApplies(r, static_cast<Stage>(from))) continue;
+        rules_from_[from].push_back(&r);
+        indexes_from_[from].push_back(static_cast<uint8_t>(r.index));
+        mask_from_[from] |= uint64_t{1} << r.index;
       }
     }
   }
   return Status::Ok();
 }
 
-const TypeRules* CompiledPolicy::RulesFor(std::string_view type) const {
-  for (const auto& [name, rules] : type_list_) {
-    if (Same(name, type)) return rules;
+// The open-addressing table RulesFor probes.
+void CompiledPolicy::IndexTypes() {
+  size_t size = 8;
+  while (size < 2 * types_.size()) size *= 2;
+  type_table_.assign(size, {});
+  for (const auto& [name, rules] : types_) {
+    const uint64_t h = HashText(name, 0);
+    size_t i = h & (size - 1);
+    while (type_table_[i].rules) i = (i + 1) & (size - 1);
+    type_table_[i] = {h, name, &rules};
   }
-  return nullptr;
+}
+
+// Which fact bits each profile field sets (FieldBits).
+void CompiledPolicy::IndexFactFields() {
+  for (const auto& test : fact_tests_) {
+    const int i = static_cast<int>(&test - fact_tests_.data());
+    if (i == free_mail_bit_) {
+      tests_by_field_[static_cast<size_t>(FactField::kEmail)].push_back(i);
+    } else if (i == student_bit_) {
+      tests_by_field_[static_cast<size_t>(FactField::kJobTitle)].push_back(i);
+      tests_by_field_[static_cast<size_t>(FactField::kEmail)].push_back(i);
+    } else {
+      tests_by_field_[static_cast<size_t>(FieldOf(test.fact))].push_back(i);
+    }
+  }
+}
+
+const TypeRules* CompiledPolicy::RulesFor(std::string_view type) const {
+  const size_t mask = type_table_.size() - 1;
+  const uint64_t h = HashText(type, 0);
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    const TypeSlot& slot = type_table_[i];
+    if (!slot.rules) return nullptr;
+    if (slot.hash == h && Same(slot.name, type)) return slot.rules;
+  }
 }
 
 uint64_t CompiledPolicy::FactBits(const Profile& profile) const {
+  return FieldBits(FactField::kJobTitle, profile.job_title) |
+         FieldBits(FactField::kCountry, profile.country) |
+         FieldBits(FactField::kEmail, profile.email) |
+         FieldBits(FactField::kIndustry, profile.industry) |
+         FieldBits(FactField::kSizeBand, profile.size_band) |
+         FieldBits(FactField::kCompanyCountry, profile.company_country);
+}
+
+uint64_t CompiledPolicy::FieldBits(FactField field, std::string_view raw) const {
+  const auto& tests = tests_by_field_[static_cast<size_t>(field)];
+  if (tests.empty()) return 0;
   // Each fact's value is worked out once (seniority and region are derived).
+  Profile one;
+  switch (field) {
+    case FactField::kJobTitle: one.job_title = raw; break;
+    case FactField::kCountry: one.country = raw; break;
+    case FactField::kEmail: one.email = raw; break;
+    case FactField::kIndustry: one.industry = raw; break;
+    case FactField::kSizeBand: one.size_band = raw; break;
+    case FactField::kCompanyCountry: one.company_country = raw; break;
+  }
   std::array<std::optional<std::string>, 8> values;
   auto value = [&](Fact f) -> const std::string& {
     auto& v = values[static_cast<size_t>(f)];
-    if (!v) v = FactValue(f, profile);
+    if (!v) v = FactValue(f, one);
     return *v;
   };
   uint64_t bits = 0;
-  for (size_t i = 0; i < fact_tests_.size(); ++i) {
+  for (int i : tests) {
     bool holds;
-    if (static_cast<int>(i) == free_mail_bit_) {
+    if (i == free_mail_bit_) {
       holds = IsFreeMailDomain(value(Fact::kEmailDomain));
-    } else if (static_cast<int>(i) == student_bit_) {
-      holds = IsStudentTitle(profile.job_title) || IsAcademicDomain(value(Fact::kEmailDomain));
+    } else if (i == student_bit_) {
+      holds = field == FactField::kJobTitle ? IsStudentTitle(one.job_title)
+                                            : IsAcademicDomain(value(Fact::kEmailDomain));
     } else {
       holds = FactHolds(fact_tests_[i], value(fact_tests_[i].fact));
     }
@@ -361,8 +513,8 @@ std::vector<const PersonaCriterion*> CompiledPolicy::MatchedCriteria(int persona
   return out;
 }
 
-int64_t CompiledPolicy::PeriodOf(CapPeriod period, int64_t at_us, ZoneCache& cache) const {
-  if (period == CapPeriod::kEver || period == CapPeriod::kNone) return 0;
+// Fills cache with the local day holding at_us and its periods.
+void CompiledPolicy::NewDay(int64_t at_us, ZoneCache& cache) const {
   if (at_us < cache.begin_us || at_us >= cache.end_us) {
     auto info = zone_->get_info(std::chrono::sys_time<std::chrono::microseconds>(
         std::chrono::microseconds(at_us)));
@@ -375,11 +527,14 @@ int64_t CompiledPolicy::PeriodOf(CapPeriod period, int64_t at_us, ZoneCache& cac
   constexpr int64_t kDayUs = 86'400'000'000;
   int64_t local = at_us + cache.offset_us;
   int64_t day = FloorDiv(local, kDayUs);
-  if (period == CapPeriod::kDay) return day;
-  if (period == CapPeriod::kWeek) return FloorDiv(day + 3, 7);  // 1970-01-01 was a Thursday
+  // The day's bounds in UTC, within the interval the offset holds for.
+  cache.day_begin_us = std::max(day * kDayUs - cache.offset_us, cache.begin_us);
+  cache.day_end_us = std::min((day + 1) * kDayUs - cache.offset_us, cache.end_us);
+  cache.day = day;
+  cache.week = FloorDiv(day + 3, 7);  // 1970-01-01 was a Thursday
   date::year_month_day ymd{date::sys_days{date::days{day}}};
-  return (static_cast<int>(ymd.year()) - 1970) * 12 +
-         static_cast<int>(static_cast<unsigned>(ymd.month())) - 1;
+  cache.month = (static_cast<int>(ymd.year()) - 1970) * 12 +
+                static_cast<int>(static_cast<unsigned>(ymd.month())) - 1;
 }
 
 }  // namespace tandem::engine

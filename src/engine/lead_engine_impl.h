@@ -26,6 +26,16 @@ struct LeadEngine::Impl {
   internal::HugeArray<PersonState> people;  // by person id
   internal::WindowPool pool;
   CompiledPolicy::ZoneCache zone_cache;
+  // Results of the current policy's property tests by value, and of its fact tests by job
+  // title, country, … and by e-mail domain (many distinct ones: a cache of their own).
+  internal::TextMemo test_memo, fact_memo, domain_memo;
+  // Grades by fact bits (few distinct combinations), direct-mapped; cleared with the policy.
+  struct GradeEntry {
+    uint64_t facts = 0;
+    int8_t grade = 0, persona = -1;
+    bool valid = false;
+  };
+  std::vector<GradeEntry> grade_memo;
   PersonId traced;
   std::vector<double> traced_points;
   std::vector<int64_t> traced_activities;
@@ -54,7 +64,8 @@ struct LeadEngine::Impl {
 // Halvings due between last_at and t under the policy's decay (0 without decay).
 inline int64_t HalvingsDue(const QualificationPolicy& p, int64_t last_at, int64_t t) {
   if (!p.decay.halve_after || last_at == internal::kNever || t <= last_at) return 0;
-  return (t - last_at) / p.decay.halve_after->count();
+  const int64_t period = p.decay.halve_after->count(), since = t - last_at;
+  return since < period ? 0 : since / period;  // most activities: no division
 }
 
 inline double Halve(double v, int64_t times) {

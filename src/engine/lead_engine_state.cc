@@ -70,6 +70,10 @@ void LeadEngine::SetPolicy(std::shared_ptr<const CompiledPolicy> policy) {
   }
   policy_ = std::move(policy);
   impl_->zone_cache = {};
+  impl_->test_memo.Clear();
+  impl_->fact_memo.Clear();
+  impl_->domain_memo.Clear();
+  impl_->grade_memo.clear();
 }
 
 void LeadEngine::Forget(PersonId person) {

@@ -3,7 +3,10 @@
 namespace tandem::engine::internal {
 
 Window* FindWindow(PersonState& st, WindowPool& pool, WindowKind kind, uint16_t slot) {
-  for (Window& w : st.windows) {
+  const uint8_t tag = TagOf(kind, slot);
+  for (size_t i = 0; i < kInlineWindows; ++i) {
+    if (st.tags[i] != tag) continue;
+    Window& w = st.windows[i];
     if (w.kind == kind && w.slot == slot) return &w;
   }
   if (!st.pooled_lookups && kind != WindowKind::kExpiry) return nullptr;
@@ -20,8 +23,8 @@ const Window* FindWindow(const PersonState& st, const WindowPool& pool, WindowKi
 }
 
 Window& AddWindow(PersonState& st, WindowPool& pool, const Window& w) {
-  for (Window& free : st.windows) {
-    if (free.kind == WindowKind::kFree) return free = w;
+  for (size_t i = 0; i < kInlineWindows; ++i) {
+    if (!st.tags[i]) return st.SetWindow(i, w);
   }
   if (w.kind != WindowKind::kExpiry) st.pooled_lookups = true;
   return pool.Push(st.overflow, w);

@@ -1,8 +1,8 @@
 // The engine's per-person state with its windowed entries. Internal to the engine.
 //
 // Each person's state is one 256-byte block: the core fields and eight inline windowed entries
-// (caps, expiring points, last-seen activities), so an activity touches four adjacent cache
-// lines. Entries beyond eight overflow into a shared pool as a linked list.
+// (caps, expiring points, last-seen activities), so an activity touches at most four adjacent
+// cache lines. Entries beyond eight overflow into a shared pool, one list per person.
 #pragma once
 
 #include <sys/mman.h>
@@ -14,6 +14,7 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <string_view>
 #include <vector>
 
 namespace tandem::engine::internal {
@@ -33,15 +34,27 @@ struct Window {
 };
 static_assert(sizeof(Window) == 24);
 
-constexpr int kInlineWindows = 8;
+constexpr size_t kInlineWindows = 8;
+
+// A window's kind (top two bits: a tag tells the kind exactly) and slot modulo 64 in a byte;
+// 0 for a free window. Different windows may share a tag, never a free and a used one.
+inline uint8_t TagOf(WindowKind kind, uint16_t slot) {
+  if (kind == WindowKind::kFree) return 0;
+  return static_cast<uint8_t>(static_cast<unsigned>(kind) << 6 | (slot & 63u));
+}
 
 // Invariants: score is as of last_at (decay after it not yet applied); facts are the current
-// policy's fact bits; overflow heads the person's pool list (0: none).
+// policy's fact bits; overflow heads the person's pool list (0: none); tags[i] is
+// TagOf(windows[i]).
+//
+// The first cache line holds everything an activity reads besides the windows it uses, and
+// the windows' tags, so finding a window (or learning there is none) reads that line alone.
 struct alignas(64) PersonState {
   double score = 0;
   int64_t last_at = kNever;  // the latest activity's time
   int64_t stage_at = 0;
   uint64_t facts = 0;
+  int64_t next_expiry = std::numeric_limits<int64_t>::max();  // the soonest kExpiry time
   uint32_t overflow = 0;
   int32_t halvings = 0;  // decay halvings so far
   int16_t stage_rule = -1;
@@ -52,13 +65,21 @@ struct alignas(64) PersonState {
   bool known : 1 = false;
   bool pooled_lookups : 1 = false;  // the pool may hold kSeen or kCap windows
   bool stage_unchecked : 1 = false;  // set by hand since the rules last looked at it
+  uint8_t tags[kInlineWindows] = {};
   Window windows[kInlineWindows];
-  int64_t next_expiry = std::numeric_limits<int64_t>::max();  // the soonest kExpiry time
+
+  // Sets inline window i to w.
+  Window& SetWindow(size_t i, const Window& w) {
+    tags[i] = TagOf(w.kind, w.slot);
+    return windows[i] = w;
+  }
 };
 static_assert(sizeof(PersonState) == 256);
+static_assert(offsetof(PersonState, windows) == 64);
 
 // A growable array of T in memory the kernel may back with 2 MiB pages: per-person state is
-// touched at random, and with 4 KiB pages most touches would also miss the TLB.
+// touched at random, and with 4 KiB pages most touches would also miss the TLB. Growing moves
+// the pages already used to a larger range (mremap) rather than copying them.
 // REQUIRES: T is trivially copyable.
 template <typename T>
 class HugeArray {
@@ -66,7 +87,9 @@ class HugeArray {
   HugeArray() = default;
   HugeArray(const HugeArray&) = delete;
   HugeArray& operator=(const HugeArray&) = delete;
-  ~HugeArray() { std::free(data_); }
+  ~HugeArray() {
+    if (data_) munmap(data_, bytes_);
+  }
   size_t size() const { return size_; }
   T& operator[](size_t i) { return data_[i]; }
   const T& operator[](size_t i) const { return data_[i]; }
@@ -76,25 +99,45 @@ class HugeArray {
   const T* end() const { return data_ + size_; }
   // Grows to n elements, the new ones default-constructed.
   void Resize(size_t n) {
-    if (n > capacity_) Reserve(std::max(n, capacity_ + capacity_ / 2));
+    if (n > capacity_) Reserve(std::max(n, capacity_ * 2));
     for (size_t i = size_; i < n; ++i) new (&data_[i]) T();
     size_ = std::max(size_, n);
   }
 
  private:
   static constexpr size_t kHuge = 2u << 20;
+  // bytes of fresh zeroed memory starting on a 2 MiB boundary.
+  static void* MapAligned(size_t bytes) {
+    void* raw = mmap(nullptr, bytes + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                     -1, 0);
+    if (raw == MAP_FAILED) throw std::bad_alloc();
+    auto begin = reinterpret_cast<uintptr_t>(raw);
+    uintptr_t aligned = (begin + kHuge - 1) / kHuge * kHuge;
+    if (aligned > begin) munmap(raw, aligned - begin);
+    if (size_t tail = begin + bytes + kHuge - (aligned + bytes)) {
+      munmap(reinterpret_cast<void*>(aligned + bytes), tail);
+    }
+    madvise(reinterpret_cast<void*>(aligned), bytes, MADV_HUGEPAGE);
+    return reinterpret_cast<void*>(aligned);
+  }
   void Reserve(size_t n) {
     size_t bytes = (n * sizeof(T) + kHuge - 1) / kHuge * kHuge;
-    T* grown = static_cast<T*>(std::aligned_alloc(kHuge, bytes));
-    if (!grown) throw std::bad_alloc();
-    madvise(grown, bytes, MADV_HUGEPAGE);
-    if (size_) std::memcpy(static_cast<void*>(grown), data_, size_ * sizeof(T));
-    std::free(data_);
-    data_ = grown;
+    void* grown = MapAligned(bytes);
+    if (data_) {
+      // Moves the page tables, not the data; copies only if the kernel refuses.
+      void* moved = mremap(data_, bytes_, bytes_, MREMAP_MAYMOVE | MREMAP_FIXED, grown);
+      if (moved == MAP_FAILED) {
+        std::memcpy(grown, static_cast<void*>(data_), size_ * sizeof(T));
+        munmap(data_, bytes_);
+      }
+    }
+    data_ = static_cast<T*>(grown);
+    bytes_ = bytes;
     capacity_ = bytes / sizeof(T);
   }
   T* data_ = nullptr;
   size_t size_ = 0, capacity_ = 0;
+  size_t bytes_ = 0;  // mapped at data_
 };
 
 // Overflow windows: one contiguous list per person who needs more than the inline eight,
@@ -145,8 +188,11 @@ Window& AddWindow(PersonState& st, WindowPool& pool, const Window& w);
 // Calls fn(Window&) for each window; fn returns false to remove it.
 template <typename Fn>
 void ForEachWindow(PersonState& st, WindowPool& pool, Fn fn) {
-  for (Window& w : st.windows) {
-    if (w.kind != WindowKind::kFree && !fn(w)) w.kind = WindowKind::kFree;
+  for (size_t i = 0; i < kInlineWindows; ++i) {
+    if (!st.tags[i]) continue;
+    Window& w = st.windows[i];
+    if (!fn(w)) w.kind = WindowKind::kFree;
+    st.tags[i] = TagOf(w.kind, w.slot);  // fn may have moved it to another slot
   }
   if (!st.overflow) return;
   std::vector<Window>& list = pool.at(st.overflow);
@@ -155,12 +201,62 @@ void ForEachWindow(PersonState& st, WindowPool& pool, Fn fn) {
 }
 template <typename Fn>
 void ForEachWindow(const PersonState& st, const WindowPool& pool, Fn fn) {
-  for (const Window& w : st.windows) {
-    if (w.kind != WindowKind::kFree) fn(w);
+  for (size_t i = 0; i < kInlineWindows; ++i) {
+    if (st.tags[i]) fn(st.windows[i]);
   }
   if (!st.overflow) return;
   for (const Window& w : pool.at(st.overflow)) fn(w);
 }
 size_t CountWindows(const PersonState& st, const WindowPool& pool);
+
+// A cache from short texts (each with a tag saying what it is) to 64-bit results of a pure
+// function of them: activity property values to the tests they pass, job titles to the fact
+// bits they set. Two-way set-associative, so two common texts that hash alike do not evict
+// each other on every use. A hit compares the text itself: a hash collision costs a miss,
+// never a wrong answer. Texts over kMaxText bytes are not cached.
+// Invariants: an entry with size <= kMaxText holds text[0, size), its tag, hash and result.
+class TextMemo {
+ public:
+  static constexpr size_t kMaxText = 40;
+  static constexpr size_t kSets = 512;
+
+  // fn() computes the result for (tag, text) on a miss.
+  template <typename Fn>
+  uint64_t Get(uint32_t tag, std::string_view text, uint64_t hash, Fn fn) {
+    if (text.size() > kMaxText) return fn();
+    if (text.empty()) text = std::string_view("", 0);  // memcmp and memcpy want a pointer
+    if (entries_.empty()) entries_.resize(2 * kSets);
+    Entry* set = &entries_[2 * (hash & (kSets - 1))];
+    for (int way = 0; way < 2; ++way) {
+      const Entry& e = set[way];
+      if (e.hash == hash && e.tag == tag && e.size == text.size() &&
+          std::memcmp(e.text, text.data(), text.size()) == 0) {
+        return e.result;
+      }
+    }
+    // The newest in way 0, the one it displaces in way 1.
+    set[1] = set[0];
+    Entry& e = set[0];
+    e.result = fn();
+    e.hash = hash;
+    e.tag = tag;
+    e.size = static_cast<uint32_t>(text.size());
+    std::memcpy(e.text, text.data(), text.size());
+    return e.result;
+  }
+  // Forgets everything (the function changed: a new policy).
+  void Clear() { entries_.clear(); }
+
+ private:
+  struct alignas(64) Entry {
+    uint64_t hash = 0;
+    uint32_t tag = 0;
+    uint32_t size = std::numeric_limits<uint32_t>::max();
+    uint64_t result = 0;
+    char text[kMaxText];
+  };
+  static_assert(sizeof(Entry) == 64);
+  std::vector<Entry> entries_;
+};
 
 }  // namespace tandem::engine::internal

@@ -208,5 +208,34 @@ TEST_F(BacktestTest, ActivePolicyIsLoadedWithoutReplay) {
   EXPECT_EQ((*active)->policy().name, "mql at 100");
 }
 
+// A policy may test one activity type's properties in more distinct ways (here 70) than the
+// engine tracks as bits (64 per type); it then tests rule by rule, and must score as a policy
+// saying the same in one rule does.
+TEST_F(BacktestTest, ManyDistinctPropertyTestsOnOneTypeScoreAsOneRuleDoes) {
+  std::string one =
+      "name = \"one rule\"\n[[scoring]]\nid = \"pages\"\nactivity = "
+      "\"page_view\"\npoints = 10\nwhere = [{ key = \"path\", equals = [";
+  std::string many = "name = \"a rule per page\"\n";
+  for (int i = 0; i < 70; ++i) {
+    const std::string path = "/p" + std::to_string(i);
+    one += (i ? ", \"" : "\"") + path + "\"";
+    many += "[[scoring]]\nid = \"page" + std::to_string(i) +
+            "\"\nactivity = \"page_view\"\npoints = 10\nwhere = [{ key = \"path\", equals = [\"" +
+            path + "\"] }]\n";
+  }
+  one += "] }]\n";
+  const std::string mql =
+      "[[stages]]\nid = \"mql\"\nto = \"mql\"\nwhen = [{ score_at_least = 30 }]\n";
+  Post("p1@example.com", "page_view", "2026-04-06T09:00:00Z", 3, R"({"path":"/p3"})");
+  Post("p2@example.com", "page_view", "2026-04-06T09:00:00Z", 2, R"({"path":"/p69"})");
+  Post("p3@example.com", "page_view", "2026-04-06T09:00:00Z", 3, R"({"path":"/p70"})");
+  Post("p4@example.com", "page_view", "2026-04-06T09:00:00Z", 4, R"({"referrer":"/p1"})");
+  auto r = RunBacktest(*store_, Compile(one + mql), Compile(many + mql), {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->active.mqls, 1);
+  EXPECT_EQ(r->candidate.mqls, 1);
+  EXPECT_EQ(r->people_differing, 0);
+}
+
 }  // namespace
 }  // namespace tandem::ingest

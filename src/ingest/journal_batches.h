@@ -52,7 +52,9 @@ class DecodedBatch {
   std::span<const DecodedEntry> entries() const { return entries_; }
 
  private:
-  friend class BatchBuilder;
+  friend class BatchPool;
+  friend class RowCollector;
+  friend class BatchDecoder;
   std::vector<DecodedEntry> entries_;
   std::string text_;
   std::vector<engine::Property> properties_;

@@ -72,8 +72,8 @@ JournalReplay::JournalReplay(
   if (!policies_.empty()) engine_.SetPolicy(policies_.begin()->second);
 }
 
-void JournalReplay::EngineSink::Profile(PersonId person, engine::Profile profile, Timestamp at,
-                                        Seq cause) {
+void JournalReplay::EngineSink::Profile(PersonId person, const engine::Profile& profile,
+                                        Timestamp at, Seq cause) {
   if (replay->only_.valid() && person != replay->only_) return;
   replay->engine_.OnProfile(person, profile, at, cause, *log);
 }

@@ -68,7 +68,7 @@ class JournalReplay {
   struct EngineSink final : ProfileFold::Sink {
     JournalReplay* replay = nullptr;
     engine::DecisionLog* log = nullptr;
-    void Profile(PersonId person, engine::Profile profile, Timestamp at, Seq cause) override;
+    void Profile(PersonId person, const engine::Profile& profile, Timestamp at, Seq cause) override;
     void Erased(PersonId person, Timestamp at, Seq cause) override;
   };
   void Activate(const ReplayRow& row, EngineSink& sink);

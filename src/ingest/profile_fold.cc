@@ -43,17 +43,24 @@ T& Grow(std::vector<T>& v, int64_t id) {
 
 }  // namespace
 
-ProfileFold::PersonFacts& ProfileFold::PersonAt(int64_t id) { return Grow(people_, id); }
-ProfileFold::CompanyFacts& ProfileFold::CompanyAt(int64_t id) { return Grow(companies_, id); }
+ProfileFold::PersonFacts& ProfileFold::PersonAt(int64_t id) {
+  return people_.Grow(static_cast<size_t>(id));
+}
+ProfileFold::CompanyFacts& ProfileFold::CompanyAt(int64_t id) {
+  return companies_.Grow(static_cast<size_t>(id));
+}
 
-engine::Profile ProfileFold::ProfileOf(const PersonFacts& p) {
-  engine::Profile out{.job_title = p.job_title, .country = p.country, .email = p.email};
-  if (p.company > 0 && static_cast<size_t>(p.company) < companies_.size()) {
-    const CompanyFacts& c = companies_[static_cast<size_t>(p.company)];
-    out.industry = c.industry;
-    out.size_band = c.size_band;
-    out.company_country = c.country;
-  }
+const engine::Profile& ProfileFold::ProfileOf(const PersonFacts& p) {
+  engine::Profile& out = profile_;
+  out.job_title = p.job_title;
+  out.country = p.country;
+  out.email = p.email;
+  static const CompanyFacts kNone;
+  const bool has_company = p.company > 0 && static_cast<size_t>(p.company) < companies_.size();
+  const CompanyFacts& c = has_company ? companies_[static_cast<size_t>(p.company)] : kNone;
+  out.industry = c.industry;
+  out.size_band = c.size_band;
+  out.company_country = c.country;
   return out;
 }
 
@@ -73,7 +80,7 @@ void ProfileFold::Fold(int64_t id, simdjson::dom::object fields) {
     if (key == "emails") {
       dom::array emails;
       bool any = value.get_array().get(emails) == simdjson::SUCCESS && emails.size() > 0;
-      p.email = any ? std::string(Text(emails.at(0).value_unsafe())) : std::string();
+      p.email.assign(any ? Text(emails.at(0).value_unsafe()) : std::string_view());
     }
     if (key == "company_id") {
       int64_t company = 0;

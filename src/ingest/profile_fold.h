@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,8 +26,10 @@ namespace tandem::ingest {
 class ProfileFold {
  public:
   // Where a change goes: `erased` (forget the person) or a new profile to grade them by.
+  // `profile` is valid only during the call (the fold reuses it for the next one).
   struct Sink {
-    virtual void Profile(PersonId person, engine::Profile profile, Timestamp at, Seq cause) = 0;
+    virtual void Profile(PersonId person, const engine::Profile& profile, Timestamp at,
+                         Seq cause) = 0;
     virtual void Erased(PersonId person, Timestamp at, Seq cause) = 0;
 
    protected:
@@ -58,12 +62,32 @@ class ProfileFold {
   void Fold(int64_t id, simdjson::dom::object fields);
   PersonFacts& PersonAt(int64_t id);
   CompanyFacts& CompanyAt(int64_t id);
-  engine::Profile ProfileOf(const PersonFacts& p);
+  // The profile of p, in profile_ (reused, so its strings keep their buffers).
+  const engine::Profile& ProfileOf(const PersonFacts& p);
+
+  // A growable array in pages of 4096, so growing never moves what it holds.
+  template <typename T>
+  class Paged {
+   public:
+    size_t size() const { return pages_.size() << kShift; }
+    T& operator[](size_t i) { return pages_[i >> kShift][i & (kPage - 1)]; }
+    const T& operator[](size_t i) const { return pages_[i >> kShift][i & (kPage - 1)]; }
+    T& Grow(size_t i) {
+      if (i >= (size_t{1} << 40)) throw std::length_error("record id out of range");
+      while (i >= size()) pages_.push_back(std::make_unique<T[]>(kPage));
+      return (*this)[i];
+    }
+
+   private:
+    static constexpr size_t kShift = 12, kPage = size_t{1} << kShift;
+    std::vector<std::unique_ptr<T[]>> pages_;
+  };
 
   // By id (people and companies share one dense id space).
-  std::vector<PersonFacts> people_;
-  std::vector<CompanyFacts> companies_;
+  Paged<PersonFacts> people_;
+  Paged<CompanyFacts> companies_;
   std::vector<std::vector<int64_t>> members_;  // company → people (may be stale)
+  engine::Profile profile_;
 };
 
 }  // namespace tandem::ingest
