@@ -8,6 +8,10 @@
 
 #include "api/json_codec.h"
 #include "ingest/activities.h"
+#include "ingest/default_policy.h"
+#include "ingest/default_sla.h"
+#include "ingest/lead_model.h"
+#include "ingest/sla_model.h"
 #include "store/journal.h"
 #include "store/people.h"
 
@@ -39,12 +43,18 @@ void BM_ParseBatchOf1000(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseBatchOf1000);
 
-// Parse and store batches of 1,000 into a fresh store (durable commits, as the server does).
+// Parse and store batches of 1,000 into a fresh store (durable commits, as the server does);
+// argument 0: the foundation's path, 1: with the lead model scoring each activity, 2: and the
+// SLA model watching the journal (the server).
 void BM_StoreBatchOf1000(benchmark::State& state) {
   auto dir = std::filesystem::temp_directory_path() / "tandem-bench-store";
   std::filesystem::remove_all(dir);
   FakeClock clock(kNow);
   auto store = std::move(*store::Store::Open((dir / "b.db").string(), clock));
+  std::unique_ptr<ingest::LeadModel> leads;
+  std::unique_ptr<ingest::SlaModel> sla;
+  if (state.range(0) >= 1) leads = std::move(*ingest::LeadModel::Open(*store, ingest::EmbeddedDefaultPolicy()));
+  if (state.range(0) >= 2) sla = std::move(*ingest::OpenSlaModel(*store, ingest::EmbeddedDefaultSla(), *leads));
   int offset = 0;
   for (auto _ : state) {
     state.PauseTiming();
@@ -56,10 +66,12 @@ void BM_StoreBatchOf1000(benchmark::State& state) {
     if (!r.ok() || r->accepted != 1000) state.SkipWithError("store failed");
   }
   state.SetItemsProcessed(state.iterations() * 1000);
+  sla.reset();
+  leads.reset();
   store.reset();
   std::filesystem::remove_all(dir);
 }
-BENCHMARK(BM_StoreBatchOf1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StoreBatchOf1000)->Unit(benchmark::kMillisecond)->Arg(0)->Arg(1)->Arg(2);
 
 void BM_PersonJson(benchmark::State& state) {
   Person p;

@@ -227,6 +227,29 @@ void CollectRefs(const json& j, std::vector<std::string>& out) {
   }
 }
 
+TEST_F(ApiSlaTest, RoutingThatCannotBeBuiltIsReportedAndItsLeadsAreQueuedUnassigned) {
+  json healthy = Body(server_.Call("GET", "/api/v1/sla/routing", manager_token()));
+  EXPECT_EQ(healthy["routing"], "ok");
+  EXPECT_TRUE(healthy["errors"].empty());
+  // The Americas team is renamed outside the SLA, which still routes to it by name.
+  Status st = server_.store().Write([](store::WriteTxn& t) {
+    return t.db().Exec("UPDATE teams SET name = 'Sales US' WHERE name = 'Sales Americas'");
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_TRUE(server_.sla().ReloadOrganisation().ok());
+  int64_t p = NewLead("ada@acme.de");
+  json broken = Body(server_.Call("GET", "/api/v1/sla/routing", manager_token()));
+  EXPECT_EQ(broken["routing"], "broken");
+  EXPECT_EQ(broken["errors"][0],
+            json({{"field", "routing.rules[1].team"},
+                  {"reason", "no team named 'Sales Americas'"}}));
+  EXPECT_EQ(broken["unassigned"], 1);
+  json waiting = Body(server_.Call("GET", "/api/v1/queue?owner=unassigned", manager_token()));
+  ASSERT_EQ(waiting["items"].size(), 1u);
+  EXPECT_EQ(waiting["items"][0]["person"]["id"], p);
+  ExpectProblem(server_.Call("GET", "/api/v1/queue?owner=unassigned", jonas_token()), 403);
+}
+
 TEST_F(ApiSlaTest, TheApiDocumentDescribesTheSlaRoutes) {
   json doc = Body(server_.Call("GET", "/api/v1/openapi.json", ""));
   auto schema_of = [&](const char* path, const char* method, const char* code) {
@@ -238,6 +261,8 @@ TEST_F(ApiSlaTest, TheApiDocumentDescribesTheSlaRoutes) {
             "#/components/schemas/ActionOutcome");
   EXPECT_EQ(schema_of("/api/v1/sla", "get", "200"), "#/components/schemas/SlaVersion");
   EXPECT_EQ(schema_of("/api/v1/outbox", "get", "200"), "#/components/schemas/OutboxPage");
+  EXPECT_EQ(schema_of("/api/v1/sla/routing", "get", "200"),
+            "#/components/schemas/RoutingHealth");
   std::vector<std::string> refs;
   CollectRefs(doc, refs);
   for (const auto& ref : refs) {

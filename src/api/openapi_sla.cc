@@ -174,17 +174,25 @@ json SlaSchemas() {
           {"OpenLead", OpenLeadSchema()},
           {"QueuePage", Page("OpenLead")},
           {"OutboxMessage", OutboxMessageSchema()},
-          {"OutboxPage", Page("OutboxMessage")}};
+          {"OutboxPage", Page("OutboxMessage")},
+          {"RoutingHealth",
+           Object({{"routing", Enum({"ok", "broken"})},
+                   {"detail", Nullable("string")},
+                   {"errors", ArrayOf(Object({{"field", Type("string")},
+                                              {"reason", Type("string")}}))},
+                   {"unassigned", Type("integer")}})}};
 }
 
 void DescribeSlaRoute(const std::string& key, json& op) {
   json limit = Query("limit", "1 to 1000 (default 100)");
   json cursor = Query("cursor", "next_cursor of the previous page");
   if (key == "GET /api/v1/queue") {
-    AddParams(op, {Query("owner", "a user id, an e-mail or me (the default)"), limit, cursor});
+    AddParams(op, {Query("owner", "a user id, an e-mail, me (the default) or unassigned"),
+                   limit, cursor});
     Answer(op, "200", "QueuePage");
   }
   if (key == "GET /api/v1/people/{id}/lead") Answer(op, "200", "OpenLead");
+  if (key == "GET /api/v1/sla/routing") Answer(op, "200", "RoutingHealth");
   if (key == "POST /api/v1/people/{id}/actions") {
     op["requestBody"] = {
         {"required", true},

@@ -30,11 +30,12 @@ class SlaDocuments final : public ModelDocuments<ingest::SlaModel> {
   }
 };
 
-// The user `owner` names: "me" (also when absent), a user id or an e-mail. kNotFound if
-// nobody.
+// The user `owner` names: "me" (also when absent), a user id or an e-mail; "unassigned"
+// names nobody (UserId()). kNotFound if nobody.
 Result<UserId> QueueOwner(const ApiContext& ctx, const Call& c) {
   auto it = c.request.query.find("owner");
   if (it == c.request.query.end() || it->second == "me") return c.caller.user;
+  if (it->second == "unassigned") return UserId();
   const std::string& who = it->second;
   std::optional<User> user;
   TANDEM_RETURN_IF_ERROR(ctx.store.Read([&](sql::Db& db) {
@@ -123,6 +124,21 @@ Response Outbox(const ApiContext& ctx, const Call& c) {
   return Json(200, std::move(w.EndObject().str()));
 }
 
+// Whether new MQLs can be routed under the active SLA, and the leads waiting for an owner.
+Response RoutingHealth(const ApiContext& ctx, const Call&) {
+  Status st = ctx.sla.RoutingStatus();
+  JsonWriter w;
+  w.BeginObject().Key("routing").String(st.ok() ? "ok" : "broken");
+  w.Key("detail");
+  st.ok() ? w.Null() : w.String(st.message());
+  w.Key("errors").BeginArray();
+  for (const FieldError& e : st.errors()) {
+    w.BeginObject().Key("field").String(e.field).Key("reason").String(e.reason).EndObject();
+  }
+  w.EndArray().Key("unassigned").Int(static_cast<int64_t>(ctx.sla.Queue(UserId()).size()));
+  return Json(200, std::move(w.EndObject().str()));
+}
+
 // ?period=2026-11 or 2026-Q4 (default: the current month); a period without data gives zeros.
 Response Scorecard(const ApiContext& ctx, const Call& c) {
   Timestamp now = ctx.clock.Now();
@@ -152,7 +168,7 @@ void AddSlaRoutes(Router& r, const ApiContext& ctx) {
   auto bind = [&ctx](auto fn) { return Bind(ctx, fn); };
   r.Add({"GET", "/api/v1/queue", Permission::kRead,
          "A user's open leads with their SLA clocks, the earliest due first (owner: a user id, "
-         "an e-mail or me, the default; a sales rep reads only their own)",
+         "an e-mail, me (the default) or unassigned; a sales rep reads only their own)",
          bind(Queue)});
   r.Add({"GET", "/api/v1/people/{id}/lead", Permission::kRead,
          "A person's open lead with its SLA clocks, if sales owns them", bind(LeadOfPerson)});
@@ -160,6 +176,10 @@ void AddSlaRoutes(Router& r, const ApiContext& ctx) {
          "Both teams' commitments for a month or quarter (period=2026-11, 2026-Q4) against what "
          "happened, per team and rep, and the leads stuck now",
          bind(Scorecard)});
+  r.Add({"GET", "/api/v1/sla/routing", Permission::kRead,
+         "Whether new MQLs can be routed under the active SLA (routing ok or broken, with the "
+         "names it cannot resolve) and how many open leads have no owner",
+         bind(RoutingHealth)});
   r.Add({"GET", "/api/v1/outbox", Permission::kAdmin,
          "Notification messages and their delivery, oldest first (status: pending, delivered, "
          "failed)",

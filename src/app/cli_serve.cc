@@ -36,6 +36,11 @@ int Serve(const Globals& g, const ServeArgs& a) {
   if (!store.ok()) return Fail(store.status());
   auto models = g.OpenModels(**store);
   if (!models.ok()) return Fail(models.status());
+  auto warn_routing = [](const Status& st) {
+    std::cerr << "tandem: " << (st.ok() ? "SLA routing works again" : st.ToString()) << "\n";
+  };
+  if (Status st = models->sla->RoutingStatus(); !st.ok()) warn_routing(st);
+  models->sla->OnRoutingChanged(warn_routing);
   // Ingest without the engine: decisions are not journaled, and scores catch up when the
   // store is next opened (the journal replay). Only for measuring what scoring costs.
   if (a.without_scoring) (*store)->ClearJournalObservers();

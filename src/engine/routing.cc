@@ -94,6 +94,12 @@ void CheckTeams(const std::vector<TeamInfo>& teams, std::vector<FieldError>& err
   }
 }
 
+// Whether rep is in team's pools: their own team, unless they list the teams they serve.
+bool TakesLeadsFor(const Rep& rep, TeamId team) {
+  if (rep.lead_teams.empty()) return rep.team == team;
+  return std::find(rep.lead_teams.begin(), rep.lead_teams.end(), team) != rep.lead_teams.end();
+}
+
 void CheckReps(const std::vector<Rep>& reps, const std::vector<TeamInfo>& teams,
                std::vector<FieldError>& errors) {
   for (size_t i = 0; i < reps.size(); ++i) {
@@ -106,6 +112,11 @@ void CheckReps(const std::vector<Rep>& reps, const std::vector<TeamInfo>& teams,
       fail("id", "repeated user");
     }
     if (!KnownTeam(teams, rep.team)) fail("team", "in no team");
+    for (size_t t = 0; t < rep.lead_teams.size(); ++t) {
+      if (!KnownTeam(teams, rep.lead_teams[t])) {
+        errors.push_back({Field(Field("reps", i, "lead_teams"), t), "unknown team"});
+      }
+    }
     if (rep.weight < 1) fail("weight", "must be at least 1");
     if (rep.capacity < 0) fail("capacity", "must not be negative");
     if (rep.open_leads < 0) fail("open_leads", "must not be negative");
@@ -244,13 +255,13 @@ std::vector<int> Router::Members(TeamId team, const std::vector<UserId>& named,
                                  const std::string& field, std::vector<FieldError>& errors) const {
   std::vector<int> members;
   for (size_t i = 0; i < reps_.size() && named.empty(); ++i) {
-    if (reps_[i].team == team && reps_[i].role == Role::kSalesRep) {
+    if (TakesLeadsFor(reps_[i], team) && reps_[i].role == Role::kSalesRep) {
       members.push_back(static_cast<int>(i));
     }
   }
   for (size_t i = 0; i < named.size(); ++i) {
     const int rep = FindRep(named[i]);
-    if (rep < 0 || reps_[rep].team != team) {
+    if (rep < 0 || !TakesLeadsFor(reps_[rep], team)) {
       errors.push_back({Field(field, i), "not a member of the rule's team"});
     } else if (std::find(members.begin(), members.end(), rep) == members.end()) {
       members.push_back(rep);

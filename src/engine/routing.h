@@ -34,7 +34,9 @@ struct RoutingRule {
 };
 
 // A user who may receive leads. Only members whose role is sales_rep are in a team's
-// round robin, unless a rule names them.
+// round robin, unless a rule names them. A rep may take leads for other teams than their own
+// (lead_teams, which then lists every team they take leads for): they are in those teams'
+// pools instead, and only rules of those teams may name them.
 struct Rep {
   UserId id;
   TeamId team;
@@ -44,6 +46,7 @@ struct Rep {
   int open_leads = 0;  // open leads now; the router keeps it up to date
   bool out_of_office = false;
   bool active = true;
+  std::vector<TeamId> lead_teams;  // empty: {team}
 };
 
 struct TeamInfo {
@@ -123,7 +126,7 @@ class Router {
   // Checks and compiles a configuration. InvalidArgument, with one field error per problem,
   // when a rule id is empty or repeated, a rule or the fallback names an unknown team, a rule
   // names a user who is not a member of its team, a criterion value is not a valid code,
-  // a rep is in no known team or repeated, a weight is < 1 or a capacity < 0.
+  // a rep is in no known team (or takes leads for one) or repeated, a weight is < 1 or a capacity < 0.
   static Result<Router> Build(RoutingConfig config);
 
   // Decides the owner of one lead and records it: the owner's open leads go up by one (when

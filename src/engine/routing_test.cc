@@ -291,6 +291,43 @@ TEST(Routing, BuildRefusesNamedRepOutsideTheTeam) {
   ExpectRefused(std::move(config), "rules[0].reps[0]");
 }
 
+TEST(Routing, RepTakingLeadsForOtherTeamsJoinsTheirRotations) {
+  RoutingConfig config = BaseConfig();
+  config.reps[4].lead_teams = {kPool, kNa};  // user 31 (pool team) helps NA
+  config.rules[2].reps = {UserId(21), UserId(31)};
+  Router router = MustBuild(std::move(config));
+  std::vector<int64_t> na_large, fallback;
+  for (int i = 0; i < 3; ++i) {
+    na_large.push_back(router.Route(Lead("US", "", "5000+")).owner.value());
+  }
+  EXPECT_EQ(na_large, (std::vector<int64_t>{21, 31, 21}));
+  // NA's own rotation includes the helper too.
+  RoutingConfig own = BaseConfig();
+  own.reps[4].lead_teams = {kPool, kNa};
+  own.rules = {{"na", {}, {"NA"}, {}, {}, kNa, {}}};
+  Router helped = MustBuild(std::move(own));
+  std::vector<int64_t> owners;
+  for (int i = 0; i < 3; ++i) owners.push_back(helped.Route(Lead("US")).owner.value());
+  EXPECT_EQ(owners, (std::vector<int64_t>{21, 22, 31}));
+  // Their own team still rotates to them, as they listed it.
+  EXPECT_EQ(helped.Route(Lead("JP")).owner, UserId(31));
+}
+
+TEST(Routing, RepListingOnlyOtherTeamsLeavesTheirOwnRotation) {
+  RoutingConfig config = BaseConfig();
+  config.reps[0].lead_teams = {kNa};  // user 11 (EMEA) serves NA only
+  config.rules[2].reps = {UserId(11)};
+  Router router = MustBuild(std::move(config));
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(router.Route(Lead("FR")).owner, UserId(12));
+  EXPECT_EQ(router.Route(Lead("US", "", "5000+")).owner, UserId(11));
+}
+
+TEST(Routing, BuildRefusesUnknownAlsoTeam) {
+  RoutingConfig config = BaseConfig();
+  config.reps[0].lead_teams = {TeamId(9)};
+  ExpectRefused(std::move(config), "reps[0].lead_teams[0]");
+}
+
 // Property: whatever the reps and whatever happens between decisions, a rep never holds more
 // open leads than their capacity, and nobody away or inactive is given a lead.
 RC_GTEST_PROP(RoutingProperty, CapacityAndAbsenceAreRespected, ()) {

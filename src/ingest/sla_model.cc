@@ -275,6 +275,16 @@ std::optional<OpenLeadView> SlaModel::LeadOf(PersonId person) const {
   return ViewOf(*impl_, person, it->second);
 }
 
+Status SlaModel::RoutingStatus() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->router_status;
+}
+
+void SlaModel::OnRoutingChanged(std::function<void(const Status&)> fn) {
+  std::lock_guard lock(impl_->mu);
+  impl_->on_routing_changed = std::move(fn);
+}
+
 size_t SlaModel::OpenLeads() const {
   std::lock_guard lock(impl_->mu);
   return impl_->leads.size();

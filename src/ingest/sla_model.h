@@ -101,7 +101,8 @@ class SlaModel final : public store::JournalObserver {
   Result<ActionOutcome> Act(PersonId person, const SalesAction& action, const User& actor);
 
   // --- Reading ---
-  // owner's open leads, the earliest due first (leads without running clocks last).
+  // owner's open leads, the earliest due first (leads without running clocks last); the
+  // leads nobody owns for UserId().
   std::vector<OpenLeadView> Queue(UserId owner) const;
   std::optional<OpenLeadView> LeadOf(PersonId person) const;
   size_t OpenLeads() const;
@@ -117,6 +118,15 @@ class SlaModel final : public store::JournalObserver {
 
   // Reloads users and teams (after they change) so routing and calendars see them.
   Status ReloadOrganisation();
+
+  // --- Routing health ---
+  // Ok, or kFailedPrecondition with field errors when the active SLA's routing section
+  // cannot be built against the organisation (a team or user it names is gone): new MQLs are
+  // then journaled as assigned to nobody, with this reason, and wait in Queue(UserId()).
+  Status RoutingStatus() const;
+  // fn is told each time RoutingStatus changes (from the thread that changed it; fn must be
+  // quick and must not call the model).
+  void OnRoutingChanged(std::function<void(const Status&)> fn);
 
   // Internal state (ingest/sla_model_impl.h), named here for the fold in sla_model_fold.cc.
   struct Impl;

@@ -2,6 +2,8 @@
 // clocks fall due, and the live path that folds each journal entry and reacts to it.
 #include <nlohmann/json.hpp>
 
+#include <utility>
+
 #include "ingest/sla_model_impl.h"
 #include "store/journal.h"
 #include "store/outbox.h"
@@ -70,6 +72,27 @@ json DecisionJson(const engine::RoutingDecision& d) {
   return j;
 }
 
+// Routes lead and explains the decision ("owner" set when someone has it), or explains why
+// nobody could be chosen when the routing section cannot be built. REQUIRES: impl.mu held.
+json RouteOrExplain(SlaModel::Impl& impl, const engine::LeadFacts& lead) {
+  if (!impl.router) {
+    json problems = json::array();
+    for (const FieldError& e : impl.router_status.errors()) {
+      problems.push_back({{"field", e.field}, {"reason", e.reason}});
+    }
+    return json{{"step", engine::RoutingStepName(engine::RoutingStep::kUnassigned)},
+                {"team", 0},
+                {"candidates", json::array()},
+                {"why", impl.router_status.message()},
+                {"routing_problems", std::move(problems)}};
+  }
+  engine::RoutingDecision decision = impl.router->Route(lead);
+  impl.router->OnReleased(decision.owner);  // the fold of `assigned` counts it
+  json j = DecisionJson(decision);
+  if (decision.owner.valid()) j["owner"] = decision.owner.value();
+  return j;
+}
+
 std::string ClockJson(SlaClock c, Timestamp start, Timestamp due, Duration allowed) {
   return json{{"clock", SlaClockName(c)},
               {"start", FormatTimestamp(start)},
@@ -124,11 +147,11 @@ Status SlaModel::RouteAndStart(store::WriteTxn& txn, PersonId person, std::strin
                                Timestamp occurred_at, Seq cause) {
   auto facts = LoadFacts(txn.db(), person);
   if (!facts.ok()) return facts.status();
-  engine::RoutingDecision decision;
+  json why;
   std::string lead_type;
   {
     std::lock_guard lock(impl_->mu);
-    if (!impl_->active || !impl_->router) return Status::Ok();
+    if (!impl_->active) return Status::Ok();
     // Historical entries (older than the SLA's longest clock) start nothing.
     if (occurred_at < txn.now() - impl_->active->horizon) return Status::Ok();
     lead_type = LeadTypeFor(*impl_->active, rule).id;
@@ -137,13 +160,12 @@ Status SlaModel::RouteAndStart(store::WriteTxn& txn, PersonId person, std::strin
                            .industry = facts->industry,
                            .size_band = facts->size_band,
                            .company_owner = facts->company_owner};
-    decision = impl_->router->Route(lead);
-    impl_->router->OnReleased(decision.owner);  // the fold of `assigned` counts it
+    why = RouteOrExplain(*impl_, lead);
   }
-  json why = DecisionJson(decision);
   why["stage_rule"] = std::string(rule);
   std::string actor = "routing@sla" + std::to_string(impl_->active_version);
-  return Assign(txn, person, actor, cause, lead_type, why.dump(), decision.owner);
+  const UserId owner(why.value("owner", int64_t{0}));
+  return Assign(txn, person, actor, cause, lead_type, why.dump(), owner);
 }
 
 Status SlaModel::Assign(store::WriteTxn& txn, PersonId person, const std::string& actor,
@@ -212,12 +234,12 @@ Status SlaModel::Reroute(store::WriteTxn& txn, PersonId person, const std::strin
                          Seq cause, std::string_view why) {
   auto facts = LoadFacts(txn.db(), person);
   if (!facts.ok()) return facts.status();
-  engine::RoutingDecision decision;
+  json reason;
   std::string lead_type;
   {
     std::lock_guard lock(impl_->mu);
     auto it = impl_->leads.find(person.value());
-    if (it == impl_->leads.end() || !impl_->router || !impl_->active) return Status::Ok();
+    if (it == impl_->leads.end() || !impl_->active) return Status::Ok();
     UserId current = it->second.owner;
     lead_type = impl_->LeadTypeId(it->second);
     bool away = false;
@@ -225,27 +247,39 @@ Status SlaModel::Reroute(store::WriteTxn& txn, PersonId person, const std::strin
       away = m->second.out_of_office;
     }
     // Away for this decision only, so that the lead goes to someone else.
-    impl_->router->SetOutOfOffice(current, true);
-    decision = impl_->router->Route({.country = facts->country.empty() ? facts->company_country
+    if (impl_->router) impl_->router->SetOutOfOffice(current, true);
+    reason = RouteOrExplain(*impl_, {.country = facts->country.empty() ? facts->company_country
                                                                        : facts->country,
                                      .industry = facts->industry,
                                      .size_band = facts->size_band});
-    impl_->router->SetOutOfOffice(current, away);
-    impl_->router->OnReleased(decision.owner);
+    if (impl_->router) impl_->router->SetOutOfOffice(current, away);
   }
-  json reason = DecisionJson(decision);
   reason["why_rerouted"] = std::string(why);
-  return Assign(txn, person, actor, cause, lead_type, reason.dump(), decision.owner);
+  const UserId owner(reason.value("owner", int64_t{0}));
+  return Assign(txn, person, actor, cause, lead_type, reason.dump(), owner);
 }
 
 void SlaModel::Impl::BuildRouter() {
   router.reset();
-  router_error.clear();
+  Status before = std::exchange(router_status, Status::Ok());
+  auto report = [&] {
+    if (on_routing_changed && router_status.ToString() != before.ToString()) {
+      on_routing_changed(router_status);
+    }
+  };
   if (!active) return;
   std::unordered_map<std::string, TeamId> team_ids;
   for (const Team& t : teams) team_ids[t.name] = t.id;
   std::unordered_map<std::string, const RepSettings*> settings;
   for (const auto& r : active->routing.reps) settings[r.email] = &r;
+  // Names the organisation no longer has (renamed or removed since the SLA was approved).
+  std::vector<FieldError> missing;
+  auto team_named = [&](const std::string& name, std::string field) {
+    auto t = team_ids.find(name);
+    if (t != team_ids.end()) return t->second;
+    missing.push_back({std::move(field), "no team named '" + name + "'"});
+    return TeamId();
+  };
   engine::RoutingConfig config;
   for (const Team& t : teams) config.teams.push_back({.id = t.id, .manager = t.manager});
   std::unordered_map<std::string, UserId> by_email;
@@ -258,28 +292,47 @@ void SlaModel::Impl::BuildRouter() {
     if (auto s = settings.find(m.email); s != settings.end()) {
       rep.weight = s->second->weight;
       if (s->second->capacity) rep.capacity = *s->second->capacity;
+      const auto& names = s->second->teams;
+      for (size_t i = 0; i < names.size(); ++i) {
+        rep.lead_teams.push_back(team_named(
+            names[i], "routing.reps[" + m.email + "].teams[" + std::to_string(i) + "]"));
+      }
     }
     config.reps.push_back(rep);
   }
-  for (const auto& r : active->routing.rules) {
+  const auto& rules = active->routing.rules;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const auto& r = rules[i];
+    const std::string at = "routing.rules[" + std::to_string(i) + "]";
     engine::RoutingRule rule{.id = r.id, .countries = r.countries, .regions = r.regions,
-                             .industries = r.industries, .size_bands = r.size_bands};
-    if (auto t = team_ids.find(r.team); t != team_ids.end()) rule.team = t->second;
-    for (const auto& e : r.reps) {
-      if (auto u = by_email.find(e); u != by_email.end()) rule.reps.push_back(u->second);
+                             .industries = r.industries, .size_bands = r.size_bands,
+                             .team = team_named(r.team, at + ".team")};
+    for (size_t j = 0; j < r.reps.size(); ++j) {
+      if (auto u = by_email.find(r.reps[j]); u != by_email.end()) {
+        rule.reps.push_back(u->second);
+      } else {
+        missing.push_back({at + ".reps[" + std::to_string(j) + "]", "no user " + r.reps[j]});
+      }
     }
     config.rules.push_back(std::move(rule));
   }
-  if (auto t = team_ids.find(active->routing.fallback_team); t != team_ids.end()) {
-    config.fallback_team = t->second;
-  }
+  config.fallback_team = team_named(active->routing.fallback_team, "routing.fallback_team");
+  auto fail = [&](std::string why, std::vector<FieldError> errors) {
+    router_status = Status(Code::kFailedPrecondition,
+                           "the SLA's routing cannot be used: " + why + "; new MQLs wait unassigned",
+                           std::move(errors));
+    report();
+  };
+  if (!missing.empty()) return fail("it names teams or users that no longer exist", missing);
   auto built = engine::Router::Build(std::move(config));
   if (!built.ok()) {
-    router_error = built.status().message();
-    return;
+    std::vector<FieldError> errors = built.status().errors();
+    for (FieldError& e : errors) e.field = "routing." + e.field;
+    return fail(built.status().message(), std::move(errors));
   }
   router = std::move(*built);
   for (const auto& [id, lead] : leads) router->OnAssigned(lead.owner);
+  report();
 }
 
 // --- Timers ---

@@ -94,7 +94,9 @@ struct SlaModel::Impl {
   std::unordered_map<int64_t, engine::BusinessCalendar> calendars;  // by team id
   std::optional<engine::BusinessCalendar> default_calendar;
   std::optional<engine::Router> router;
-  std::string router_error;  // why there is no router (a bad routing section)
+  Status router_status;  // why there is no router (the routing section cannot be built)
+  // Called (mu held) when router_status changes; must not call back into the model.
+  std::function<void(const Status&)> on_routing_changed;
 
   std::unordered_map<int64_t, sla::OpenLead> leads;  // by person id
   engine::SlaTimers timers;

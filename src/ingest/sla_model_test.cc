@@ -29,7 +29,9 @@ using std::chrono::minutes;
 const Timestamp kMonday9 = *ParseTimestamp("2026-03-02T08:00:00Z");
 
 struct Fixture {
-  explicit Fixture(const std::string& name) {
+  // americas: the name of the second sales team (the default SLA routes to "Sales Americas").
+  explicit Fixture(const std::string& name, std::string americas = "Sales Americas")
+      : americas_name(std::move(americas)) {
     dir = std::filesystem::temp_directory_path() /
           ("tandem-sla-" + std::to_string(::getpid()) + "-" + name);
     std::filesystem::remove_all(dir);
@@ -59,7 +61,7 @@ struct Fixture {
   }
   void Organise() {
     Team emea{.name = "Sales EMEA", .time_zone = "Europe/Berlin"};
-    Team americas{.name = "Sales Americas", .time_zone = "America/New_York"};
+    Team americas{.name = americas_name, .time_zone = "America/New_York"};
     ASSERT_TRUE(store
                     ->Write([&](store::WriteTxn& t) {
                       TANDEM_RETURN_IF_ERROR(store::InsertTeam(t, emea));
@@ -138,6 +140,18 @@ struct Fixture {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<LeadModel> leads;
   std::unique_ptr<SlaModel> sla;
+  // Proposes toml as a new SLA version and approves it for both sides.
+  void Adopt(const std::string& toml) {
+    UserId marketer = AddUser("mia.marketing@tandem.demo", Role::kMarketing, TeamId());
+    auto v = sla->Propose(toml, Who(marketer, Role::kMarketing), std::nullopt);
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    ASSERT_TRUE(sla->Approve(v->version, Who(marketer, Role::kMarketing)).ok());
+    auto active = sla->Approve(v->version, Who(manager, Role::kSalesManager));
+    ASSERT_TRUE(active.ok()) << active.status().ToString();
+    ASSERT_EQ(sla->Active().version, v->version);
+  }
+
+  std::string americas_name;
   UserId manager, jonas, sophie, ana;
   int next_id = 0;
 };
@@ -303,6 +317,69 @@ TEST(SlaModelTest, OnlyTheOwnerOrAManagerActsAndOnlyAManagerReassigns) {
   EXPECT_EQ(r->owner, other);
   EXPECT_EQ(f.sla->LeadOf(p)->owner, other);
   EXPECT_EQ(f.Journal("sla_started").size(), 2u);  // the new owner's clocks
+}
+
+TEST(SlaModelTest, ARepListingOtherTeamsTakesTheirLeadsInstead) {
+  Fixture f("lead-teams");
+  // The default SLA with the fixture's reps only, sophie (EMEA) serving the Americas.
+  std::string toml(EmbeddedDefaultSla());
+  ASSERT_NE(toml.find("[[routing.reps]]"), std::string::npos);
+  toml = toml.substr(0, toml.find("[[routing.reps]]")) +
+         "[[routing.reps]]\nemail = \"jonas.weber@tandem.demo\"\n"
+         "[[routing.reps]]\nemail = \"sophie.martin@tandem.demo\"\nteams = [\"Sales Americas\"]\n"
+         "[[routing.reps]]\nemail = \"ana.souza@tandem.demo\"\nweight = 2\n";
+  f.Adopt(toml);
+  // Americas' rotation: ana (weight 2) first, then sophie.
+  EXPECT_EQ(f.sla->LeadOf(f.NewMql("a@acme.com", "US"))->owner, f.ana);
+  EXPECT_EQ(f.sla->LeadOf(f.NewMql("b@acme.com", "US"))->owner, f.sophie);
+  // EMEA's rotation no longer includes her.
+  for (int i = 0; i < 3; ++i) {
+    PersonId p = f.NewMql("de" + std::to_string(i) + "@acme.de", "DE");
+    EXPECT_EQ(f.sla->LeadOf(p)->owner, f.jonas);
+  }
+}
+
+TEST(SlaModelTest, RoutingThatCannotBeBuiltIsReportedAndLeadsWaitUnassigned) {
+  // The organisation has no team called "Sales Americas", which the SLA routes to.
+  Fixture f("broken-routing", "Sales US");
+  Status st = f.sla->RoutingStatus();
+  ASSERT_EQ(st.code(), Code::kFailedPrecondition);
+  ASSERT_FALSE(st.errors().empty());
+  EXPECT_EQ(st.errors()[0].field, "routing.rules[1].team");
+  EXPECT_EQ(st.errors()[0].reason, "no team named 'Sales Americas'");
+  PersonId p = f.NewMql("ada@acme.de");
+  // The MQL is journaled as assigned to nobody, saying why, and waits without clocks.
+  auto assigned = f.Journal("assigned");
+  ASSERT_EQ(assigned.size(), 1u);
+  EXPECT_NE(assigned[0].reason.find("\"step\":\"unassigned\""), std::string::npos);
+  EXPECT_NE(assigned[0].reason.find("no team named 'Sales Americas'"), std::string::npos)
+      << assigned[0].reason;
+  EXPECT_TRUE(f.Journal("sla_started").empty());
+  auto waiting = f.sla->Queue(UserId());
+  ASSERT_EQ(waiting.size(), 1u);
+  EXPECT_EQ(waiting[0].person, p);
+  // A manager hands it to a rep, whose clocks start.
+  auto r = f.Act(p, {.kind = SalesActionKind::kReassign, .to = f.jonas}, f.manager,
+                 Role::kSalesManager);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(f.sla->LeadOf(p)->owner, f.jonas);
+  EXPECT_EQ(f.Journal("sla_started").size(), 1u);
+  EXPECT_TRUE(f.sla->Queue(UserId()).empty());
+}
+
+TEST(SlaModelTest, RoutingChangesAreToldToTheListener) {
+  Fixture f("routing-listener", "Sales US");
+  std::vector<std::string> told;
+  f.sla->OnRoutingChanged([&](const Status& st) { told.push_back(st.ToString()); });
+  ASSERT_TRUE(f.store
+                  ->Write([&](store::WriteTxn& t) {
+                    Team americas{.name = "Sales Americas", .time_zone = "America/New_York"};
+                    return store::InsertTeam(t, americas);
+                  })
+                  .ok());
+  ASSERT_TRUE(f.sla->ReloadOrganisation().ok());
+  EXPECT_TRUE(f.sla->RoutingStatus().ok());
+  EXPECT_EQ(told, std::vector<std::string>{"ok"});
 }
 
 TEST(SlaModelTest, ARejectedLeadGoesToAnotherRep) {
