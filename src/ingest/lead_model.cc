@@ -13,12 +13,6 @@
 namespace tandem::ingest {
 namespace {
 
-std::string Num(double v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
 std::string Quoted(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
@@ -28,24 +22,10 @@ std::string Quoted(std::string_view s) {
   return out;
 }
 
-// The reason a decision is journaled with: machine-readable, no personal data.
-std::string ReasonOf(const engine::Decision& d, const engine::DecisionLog& log,
-                     const QualificationPolicy& p) {
+// The reason a grade or stage decision is journaled with: machine-readable, no personal data.
+std::string ReasonOf(const engine::Decision& d, const QualificationPolicy& p) {
   std::string r = "{\"policy\":" + std::to_string(d.policy_version);
-  using K = engine::Decision::Kind;
-  if (d.kind == K::kScore) {
-    r += ",\"score\":" + Num(d.score_after) + ",\"delta\":" + Num(d.score_after - d.score_before);
-    r += ",\"rules\":[";
-    for (uint32_t i = d.hits_begin; i < d.hits_end; ++i) {
-      const auto& h = log.hits[i];
-      if (i != d.hits_begin) r += ',';
-      r += "{\"rule\":" + Quoted(p.scoring[h.rule].id) + ",\"points\":" + Num(h.points);
-      r += h.capped ? ",\"capped\":true}" : "}";
-    }
-    r += "]";
-    if (d.decayed != 0) r += ",\"decayed\":" + Num(d.decayed);
-    if (d.expired != 0) r += ",\"expired\":" + Num(d.expired);
-  } else if (d.kind == K::kGrade) {
+  if (d.kind == engine::Decision::Kind::kGrade) {
     r += ",\"grade\":" + Quoted(GradeName(d.grade_after)) +
          ",\"from\":" + Quoted(GradeName(d.grade_before));
     r += ",\"persona\":" +
@@ -58,42 +38,102 @@ std::string ReasonOf(const engine::Decision& d, const engine::DecisionLog& log,
   return r + "}";
 }
 
-std::string ActorOf(const engine::Decision& d, const engine::DecisionLog& log,
-                    const QualificationPolicy& p) {
+// The actor of a grade or stage decision: "grading@v3", "rule:demo_request@v3".
+std::string ActorOf(const engine::Decision& d, const QualificationPolicy& p) {
   std::string v = "@v" + std::to_string(d.policy_version);
-  using K = engine::Decision::Kind;
-  if (d.kind == K::kScore) {
-    return d.hits_end > d.hits_begin ? "rule:" + p.scoring[log.hits[d.hits_begin].rule].id + v
-                                     : "decay" + v;
-  }
-  if (d.kind == K::kGrade) return "grading" + v;
+  if (d.kind == engine::Decision::Kind::kGrade) return "grading" + v;
   return "rule:" + p.stages[d.stage_rule].id + v;
 }
 
-const char* KindOf(engine::Decision::Kind k) {
-  switch (k) {
-    case engine::Decision::Kind::kScore:
-      return "score_changed";  // store::kOffTimelineKind
-    case engine::Decision::Kind::kGrade:
-      return "grade_changed";
-    case engine::Decision::Kind::kStage:
-      return "stage_changed";
+void AppendNumber(std::string& out, double v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void AppendInt(std::string& out, int64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// One score decision as an element of a scores_changed entry's "decisions": whose score, the
+// entry that caused it and when, the policy version, the score after, the change, each rule's
+// points and the points lost to decay and expiry since the last activity.
+void AppendScore(std::string& out, const engine::Decision& d, const engine::DecisionLog& log,
+                 const QualificationPolicy& p) {
+  out += "{\"person\":";
+  AppendInt(out, d.person.value());
+  out += ",\"cause\":";
+  AppendInt(out, d.cause.value());
+  out += ",\"at_us\":";
+  AppendInt(out, ToMicros(d.at));
+  out += ",\"policy\":";
+  AppendInt(out, d.policy_version);
+  out += ",\"score\":";
+  AppendNumber(out, d.score_after);
+  out += ",\"delta\":";
+  AppendNumber(out, d.score_after - d.score_before);
+  out += ",\"rules\":[";
+  for (uint32_t i = d.hits_begin; i < d.hits_end; ++i) {
+    const auto& h = log.hits[i];
+    if (i != d.hits_begin) out += ',';
+    out += "{\"rule\":\"";
+    out += p.scoring[h.rule].id;  // ids are checked identifiers: nothing to escape
+    out += "\",\"points\":";
+    AppendNumber(out, h.points);
+    out += h.capped ? ",\"capped\":true}" : "}";
   }
-  return "score_changed";
+  out += ']';
+  if (d.decayed != 0) {
+    out += ",\"decayed\":";
+    AppendNumber(out, d.decayed);
+  }
+  if (d.expired != 0) {
+    out += ",\"expired\":";
+    AppendNumber(out, d.expired);
+  }
+  out += '}';
 }
 
 }  // namespace
 
+Status FlushScores(store::WriteTxn& txn, ScoreBatch& batch) {
+  if (batch.serial != txn.serial() || batch.count == 0) return Status::Ok();
+  store::JournalEntry e{.recorded_at = txn.now(),
+                        .occurred_at = txn.now(),
+                        .kind = "scores_changed",
+                        .actor = "lead_engine",
+                        .reason = "{\"decisions\":[" + batch.json + "]}"};
+  batch.json.clear();
+  batch.count = 0;
+  return store::AppendJournal(txn, e).status();
+}
+
 Status JournalDecisions(store::WriteTxn& txn, const engine::DecisionLog& log,
-                        const QualificationPolicy& policy) {
+                        const QualificationPolicy& policy, ScoreBatch& batch) {
+  if (batch.serial != txn.serial() || txn.serial() == 0) {  // a new write (or a failed one's)
+    batch.serial = txn.serial();
+    batch.json.clear();
+    batch.count = 0;
+  }
   for (const auto& d : log.decisions) {
+    if (d.kind == engine::Decision::Kind::kScore) {
+      if (batch.count++ > 0) batch.json += ',';
+      AppendScore(batch.json, d, log, policy);
+      if (batch.count >= ScoreBatch::kMaxDecisions || txn.serial() == 0) {
+        TANDEM_RETURN_IF_ERROR(FlushScores(txn, batch));
+      }
+      continue;
+    }
     store::JournalEntry e{.recorded_at = txn.now(),
                           .occurred_at = d.at,
-                          .kind = KindOf(d.kind),
+                          .kind = d.kind == engine::Decision::Kind::kGrade ? "grade_changed"
+                                                                            : "stage_changed",
                           .subject = d.person.value(),
-                          .actor = ActorOf(d, log, policy),
+                          .actor = ActorOf(d, policy),
                           .cause = d.cause,
-                          .reason = ReasonOf(d, log, policy)};
+                          .reason = ReasonOf(d, policy)};
     TANDEM_RETURN_IF_ERROR(store::AppendJournal(txn, e).status());
     if (d.kind != engine::Decision::Kind::kStage) continue;
     auto& s = txn.db().Cached("UPDATE people SET stage = ? WHERE id = ?");

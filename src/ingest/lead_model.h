@@ -67,8 +67,11 @@ class LeadModel final : public store::JournalObserver {
   ~LeadModel() override;  // unregisters from the store
 
   // store::JournalObserver: runs the engine on activities and record changes, journals each
-  // decision (score_changed, grade_changed, stage_changed) caused by the entry.
+  // decision caused by the entry (grade_changed and stage_changed entries; score changes
+  // gathered into one scores_changed entry per write, see OnWriteEnd).
   Status OnAppended(store::WriteTxn& txn, const store::JournalEntry& entry, Seq seq) override;
+  // Journals the write's score decisions as one scores_changed entry.
+  Status OnWriteEnd(store::WriteTxn& txn) override;
 
   // --- Policy documents (ingest/lead_model_policy.cc) ---
   std::vector<PolicyVersion> Versions() const;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <unordered_set>
 
 #include "engine/lead_engine.h"
@@ -13,6 +14,17 @@
 #include "store/db.h"
 
 namespace tandem::ingest {
+
+// The score decisions of one write, journaled together as one scores_changed entry when the
+// write ends (or every kMaxDecisions): a score moves with nearly every activity, and one row
+// per decision would double the rows an ingest writes. Touched only inside writes (the
+// store's writer thread).
+struct ScoreBatch {
+  static constexpr size_t kMaxDecisions = 2000;
+  uint64_t serial = 0;  // the write the decisions belong to
+  std::string json;     // the decisions so far, comma-separated objects
+  size_t count = 0;
+};
 
 // Invariants: activations holds every activated version by its policy_activated seq; the
 // engine applies the latest; engine state reflects every committed journal entry (and, during
@@ -25,12 +37,16 @@ struct LeadModel::Impl {
   // The people saved for undo in the write with this serial (saved once per write).
   uint64_t undo_serial = 0;
   std::unordered_set<int64_t> undo_saved;
+  ScoreBatch scores;  // not guarded by mu: only the writer thread touches it
 };
 
-// Journals each decision in log (score_changed, grade_changed, stage_changed) and moves the
-// people view's stage with stage decisions.
+
+// Journals each decision in log: grade_changed and stage_changed entries at once (moving the
+// people view's stage with stage decisions), score decisions into batch.
 Status JournalDecisions(store::WriteTxn& txn, const engine::DecisionLog& log,
-                        const QualificationPolicy& policy);
+                        const QualificationPolicy& policy, ScoreBatch& batch);
+// Journals batch's decisions as one scores_changed entry (none if it holds none for txn).
+Status FlushScores(store::WriteTxn& txn, ScoreBatch& batch);
 
 // The facts the engine grades a person by, as the views hold them now; nullopt for an erased
 // or unknown person.

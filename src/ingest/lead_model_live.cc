@@ -108,7 +108,7 @@ Status LeadModel::OnAppended(store::WriteTxn& txn, const store::JournalEntry& e,
     TANDEM_RETURN_IF_ERROR(st);
     policy = impl_->activations.rbegin()->second;
   }
-  return JournalDecisions(txn, log, policy->policy());
+  return JournalDecisions(txn, log, policy->policy(), impl_->scores);
 }
 
 Status LeadModel::ApplyActivity(store::WriteTxn& txn, const store::JournalEntry& e, Seq seq,
@@ -149,6 +149,8 @@ Status LeadModel::ApplyCompany(store::WriteTxn& txn, const store::JournalEntry& 
   return Status::Ok();
 }
 
+Status LeadModel::OnWriteEnd(store::WriteTxn& txn) { return FlushScores(txn, impl_->scores); }
+
 Result<Seq> LeadModel::Activate(store::WriteTxn& txn, const PolicyVersion& v) {
   auto compiled =
       engine::CompiledPolicy::FromToml(v.toml, v.version, store::ListCustomActivityTypes(txn.db()));
@@ -182,7 +184,7 @@ Result<Seq> LeadModel::Activate(store::WriteTxn& txn, const PolicyVersion& v) {
     }
     TANDEM_RETURN_IF_ERROR((*s)->status());
   }
-  TANDEM_RETURN_IF_ERROR(JournalDecisions(txn, log, (*compiled)->policy()));
+  TANDEM_RETURN_IF_ERROR(JournalDecisions(txn, log, (*compiled)->policy(), impl_->scores));
   return *seq;
 }
 

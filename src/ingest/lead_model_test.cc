@@ -3,6 +3,8 @@
 #include "ingest/lead_model.h"
 
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 #include <unistd.h>
@@ -78,16 +80,24 @@ TEST(LeadModelTest, EachDecisionIsJournaledWithItsRuleAndCause) {
   f.Post(p, "demo_request", kStart + std::chrono::hours(1), R"({"form":"demo-request"})");
   auto journal = f.Journal();
   const store::JournalEntry* activity = nullptr;
-  const store::JournalEntry *score = nullptr, *stage = nullptr;
+  const store::JournalEntry *scores = nullptr, *stage = nullptr;
   for (const auto& e : journal) {
     if (e.kind == "activity") activity = &e;
-    if (e.kind == "score_changed") score = &e;
+    if (e.kind == "scores_changed") scores = &e;
     if (e.kind == "stage_changed") stage = &e;
   }
-  ASSERT_TRUE(activity && score && stage);
-  EXPECT_EQ(score->cause, activity->seq);
-  EXPECT_EQ(score->actor, "rule:demo_request@v1");
-  EXPECT_NE(score->reason.find("\"policy\":1"), std::string::npos) << score->reason;
+  ASSERT_TRUE(activity && scores && stage);
+  // The write's score decisions, in one entry: whose, caused by what, when, which rules.
+  auto batch = nlohmann::json::parse(scores->reason);
+  ASSERT_EQ(batch["decisions"].size(), 1u) << scores->reason;
+  const auto& score = batch["decisions"][0];
+  EXPECT_EQ(score["person"], p.value());
+  EXPECT_EQ(score["cause"], activity->seq.value());
+  EXPECT_EQ(score["at_us"], ToMicros(activity->occurred_at));
+  EXPECT_EQ(score["policy"], 1);
+  EXPECT_EQ(score["rules"][0]["rule"], "demo_request");
+  EXPECT_EQ(score["score"], score["delta"]);
+  EXPECT_GT(score["delta"].get<double>(), 0);
   EXPECT_EQ(stage->cause, activity->seq);
   EXPECT_EQ(stage->actor, "rule:demo_request@v1");
   EXPECT_NE(stage->reason.find("\"to\":\"mql\""), std::string::npos) << stage->reason;

@@ -3,6 +3,8 @@
 // same write; a reassign step routes the lead to someone else.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "ingest/sla_model_impl.h"
 #include "store/journal.h"
 #include "store/outbox.h"
@@ -91,6 +93,15 @@ json WebhookBody(const StepFacts& f, SlaClock clock, PersonId person, const char
           {"sla_version", f.sla_version}};
 }
 
+// The member who owns person's open lead now; empty if nobody does. Takes impl.mu.
+sla::Member OwnerOf(SlaModel::Impl& impl, PersonId person) {
+  std::lock_guard lock(impl.mu);
+  auto it = impl.leads.find(person.value());
+  if (it == impl.leads.end()) return {};
+  auto m = impl.members.find(it->second.owner.value());
+  return m != impl.members.end() ? m->second : sla::Member{};
+}
+
 }  // namespace
 
 Status SlaModel::FireStep(store::WriteTxn& txn, PersonId person, int clock) {
@@ -141,27 +152,51 @@ Status SlaModel::FireStep(store::WriteTxn& txn, PersonId person, int clock) {
   if (!seq.ok()) return seq.status();
   PersonLabel label = LoadLabel(txn.db(), person);
   for (const auto& e : f.escalations) {
+    // Who hears of the step: the owner for a reminder, the manager for an alert, and for a
+    // reassignment the earlier owner, the new one and the manager.
+    std::vector<sla::Member> to;
+    sla::Member new_owner;
     if (e.action == EscalationAction::kReassign) {
       TANDEM_RETURN_IF_ERROR(Reroute(txn, person, "escalation@sla" + std::to_string(f.sla_version),
                                      *seq, "the " + std::string(SlaClockName(which)) +
                                                " clock reached " + StepName(f.at)));
-      continue;
+      new_owner = OwnerOf(*impl_, person);
+      to = {f.owner, new_owner, f.manager};
+    } else {
+      to = {e.action == EscalationAction::kRemindOwner ? f.owner : f.manager};
     }
-    const sla::Member& to = e.action == EscalationAction::kRemindOwner ? f.owner : f.manager;
     for (NotifyChannel ch : e.channels) {
-      store::OutboxRecord m{.seq = *seq, .event = kind};
-      if (ch == NotifyChannel::kEmail) {
-        if (to.email.empty()) continue;
-        m.channel = "email";
-        m.target = to.email;
-        m.subject = Subject(f, which, person, label);
-        m.body = Body(f, which, person, label, to, e.action);
-      } else {
-        m.channel = "webhook";
-        m.target = e.webhook;
-        m.body = WebhookBody(f, which, person, kind, e.action).dump();
+      if (ch == NotifyChannel::kWebhook) {
+        json body = WebhookBody(f, which, person, kind, e.action);
+        if (e.action == EscalationAction::kReassign) {
+          body["new_owner"] = new_owner.id.valid()
+                                  ? json{{"id", new_owner.id.value()}, {"email", new_owner.email}}
+                                  : json(nullptr);
+        }
+        store::OutboxRecord m{.seq = *seq, .channel = "webhook", .target = e.webhook,
+                              .event = kind, .body = body.dump()};
+        TANDEM_RETURN_IF_ERROR(store::EnqueueOutbox(txn, m).status());
+        continue;
       }
-      TANDEM_RETURN_IF_ERROR(store::EnqueueOutbox(txn, m).status());
+      std::vector<std::string> sent;
+      for (const sla::Member& member : to) {
+        if (member.email.empty() ||
+            std::find(sent.begin(), sent.end(), member.email) != sent.end()) {
+          continue;
+        }
+        sent.push_back(member.email);
+        std::string body = Body(f, which, person, label, member, e.action);
+        if (e.action == EscalationAction::kReassign) {
+          body += "Reassigned to: " +
+                  (new_owner.id.valid() ? new_owner.name + " <" + new_owner.email + ">"
+                                        : std::string("nobody (no eligible rep)")) +
+                  "\n";
+        }
+        store::OutboxRecord m{.seq = *seq, .channel = "email", .target = member.email,
+                              .event = kind, .subject = Subject(f, which, person, label),
+                              .body = std::move(body)};
+        TANDEM_RETURN_IF_ERROR(store::EnqueueOutbox(txn, m).status());
+      }
     }
   }
   return Status::Ok();

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
 #include "ingest/activities.h"
 #include "ingest/default_policy.h"
@@ -210,8 +211,24 @@ TEST(SlaModelTest, ABreachFiresAtItsDueTimeAndEscalatesByEmailAndWebhook) {
   // First touch was due at 09:00; at twice its time (10:00) the lead goes to someone else,
   // whose clocks start afresh; the breach stays on record.
   EXPECT_EQ(f.Journal("assigned").size(), 2u);
-  EXPECT_NE(f.sla->LeadOf(p)->owner, owner);
+  UserId next = f.sla->LeadOf(p)->owner;
+  EXPECT_NE(next, owner);
   EXPECT_FALSE(f.sla->LeadOf(p)->clocks[0].breached);
+  // The people concerned hear of the reassignment: the earlier owner, the new one and the
+  // manager, once each, each mail naming the new owner.
+  std::map<std::string, int> told;
+  for (const auto& m : f.Outbox()) {
+    if (m.channel != "email" || m.body.find("(reassign)") == std::string::npos) continue;
+    ++told[m.target];
+    EXPECT_NE(m.body.find("Reassigned to: "), std::string::npos) << m.body;
+    EXPECT_EQ(m.subject.rfind("SLA escalation: first_touch", 0), 0u) << m.subject;
+  }
+  auto email_of = [](UserId u, const Fixture& fx) {
+    return u == fx.jonas ? "jonas.weber@tandem.demo" : "sophie.martin@tandem.demo";
+  };
+  EXPECT_EQ(told, (std::map<std::string, int>{{email_of(owner, f), 1},
+                                              {email_of(next, f), 1},
+                                              {"katrin.vogel@tandem.demo", 1}}));
 }
 
 TEST(SlaModelTest, AnAcceptedLeadStopsItsAcceptClockAndMovesToSal) {

@@ -29,9 +29,9 @@ struct JournalEntry {
   std::string payload;  // JSON text, or empty once erased
 };
 
-// Entries of this kind stay off their subject's timeline: score decisions, one per scored
-// activity (the activity is there; its decision is found by its cause), would double what
-// the timeline index costs at ingest. Every other entry with a subject is on it.
+// Entries of this kind stay off their subject's timeline: score decisions journaled one per
+// scored activity by earlier versions (now gathered per write into a scores_changed entry,
+// which has no subject). Every other entry with a subject is on it.
 inline constexpr const char* kOffTimelineKind = "score_changed";
 
 // Appends an entry, assigning its seq, and notes its timeline key in txn.

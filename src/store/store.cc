@@ -129,6 +129,7 @@ void Store::RunGroup(const std::vector<QueuedWrite*>& group) {
       JournalObserver* observer = observers_.observers.empty() ? nullptr : &observers_;
       auto txn = std::make_unique<WriteTxn>(*writer_, now, next, observer, ++write_serial_);
       w->status = (*w->fn)(*txn);
+      if (w->status.ok() && observer) w->status = observer->OnWriteEnd(*txn);
       writer_->ResetAll();
       if (!w->status.ok()) {
         txn->RunUndo();
@@ -185,6 +186,11 @@ void Store::ClearJournalObservers() {
 
 Status Store::ObserverChain::OnAppended(WriteTxn& txn, const JournalEntry& entry, Seq seq) {
   for (JournalObserver* o : observers) TANDEM_RETURN_IF_ERROR(o->OnAppended(txn, entry, seq));
+  return Status::Ok();
+}
+
+Status Store::ObserverChain::OnWriteEnd(WriteTxn& txn) {
+  for (JournalObserver* o : observers) TANDEM_RETURN_IF_ERROR(o->OnWriteEnd(txn));
   return Status::Ok();
 }
 

@@ -41,6 +41,13 @@ class JournalObserver {
  public:
   virtual ~JournalObserver() = default;
   virtual Status OnAppended(WriteTxn& txn, const JournalEntry& entry, Seq seq) = 0;
+  // Called once a write's function has succeeded, still inside it, so an observer may journal
+  // what it gathered over the whole write as one entry (observed too). A non-ok status fails
+  // the write.
+  virtual Status OnWriteEnd(WriteTxn& txn) {
+    (void)txn;
+    return Status::Ok();
+  }
 };
 
 // What a write transaction sees: the connection, the time of the write, and id allocation.
@@ -144,6 +151,7 @@ class Store {
   class ObserverChain final : public JournalObserver {
    public:
     Status OnAppended(WriteTxn& txn, const JournalEntry& entry, Seq seq) override;
+    Status OnWriteEnd(WriteTxn& txn) override;
     std::vector<JournalObserver*> observers;
   };
   ObserverChain observers_;  // guarded by write_mu_
