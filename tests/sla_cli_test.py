@@ -122,6 +122,24 @@ class SlaCliTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("channel: an attempt needs a channel", r.stderr)
 
+    def test_qualify_needs_the_facts_the_sla_asks_for(self):
+        r = self.act("qualify", "--field", "budget=lots", check=False)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("fields.need: required by the SLA to qualify", r.stderr)
+        self.assertIn("fields.budget: 'lots' is not one of: approved, expected, none", r.stderr)
+        self.assertEqual(self.act("qualify", "--field", "budget", check=False).returncode, 2)
+        done = self.outcome("qualify", "--field", "need=One list for both teams",
+                            "--field", "budget=approved", "--field", "timeline=this_quarter")
+        self.assertEqual(done["stage"], "sql")
+
+    def test_outbox_lists_the_demo_escalations(self):
+        items = json.loads(self.t.run("outbox", "--json").stdout)
+        self.assertTrue(any(m["event"] == "sla_breached" and m["channel"] == "email"
+                            for m in items), items[:3])
+        listing = self.t.run("outbox", "--status", "pending").stdout.splitlines()
+        self.assertRegex(listing[-1], r"^\d+ messages?$")
+        self.assertEqual(self.t.run("outbox", "--status", "lost", check=False).returncode, 2)
+
     # --- tandem sla ---
 
     def test_sla_show_prints_the_active_toml_and_json(self):

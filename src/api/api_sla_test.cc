@@ -174,6 +174,10 @@ TEST_F(ApiSlaTest, AnActionIsValidatedStrictly) {
   ExpectProblem(Act(owner, ada, {{"action", "accept"}, {"at", "yesterday"}}), 422, "at");
   ExpectProblem(Act(owner, ada, {{"action", "accept"}, {"at", "2026-11-11T12:00:00Z"}}), 422, "at");
   ExpectProblem(Act(owner, ada, {{"action", "recycle"}, {"reason", "bored"}}), 422, "reason");
+  ExpectProblem(Act(owner, ada, {{"action", "qualify"}}), 422, "fields.budget");
+  ExpectProblem(Act(owner, ada, {{"action", "qualify"}, {"fields", "all of them"}}), 422, "fields");
+  ExpectProblem(Act(owner, ada, {{"action", "qualify"}, {"fields", {{"budget", 5}}}}), 422,
+                "fields.budget");
   ExpectProblem(server_.Call("POST", Url(ada, "/actions"), owner, "{not json"), 400);
   ExpectProblem(server_.Call("POST", Url(ada, "/actions"), owner, "[]"), 400);
   ExpectProblem(server_.Call("POST", Url(ada, "/actions"), owner,
@@ -182,6 +186,13 @@ TEST_F(ApiSlaTest, AnActionIsValidatedStrictly) {
   EXPECT_EQ(Lead(ada)["accepted"], false);
   auto past = Act(owner, ada, {{"action", "accept"}, {"at", "2026-11-10T11:30:00Z"}});
   EXPECT_EQ(past.status, 201) << past.body;
+  auto qualified = Act(owner, ada,
+                       {{"action", "qualify"},
+                        {"fields", {{"need", "One view of each lead"},
+                                    {"budget", "expected"},
+                                    {"timeline", "next_quarter"}}}});
+  EXPECT_EQ(qualified.status, 201) << qualified.body;
+  EXPECT_EQ(Body(qualified)["stage"], "sql");
 }
 
 // --- The outbox ---

@@ -63,6 +63,8 @@ json SlaDocumentSchema() {
        {"lead_types", ArrayOf(LeadTypeSchema())},
        {"recycle_reasons",
         ArrayOf(Object({{"id", s}, {"name", s}, {"nurture_track", s}, {"cool_down_days", i}}))},
+       {"qualify_fields",
+        ArrayOf(Object({{"id", s}, {"name", s}, {"values", ArrayOf(Type("string"))}}))},
        {"disqualify_reasons",
         ArrayOf(Object({{"id", s}, {"name", s}, {"exempt_from_attempts", Type("boolean")}}))},
        {"escalation",
@@ -113,12 +115,15 @@ json SalesActionInputSchema() {
                        {"reason", s},
                        {"to", Type("integer")},
                        {"note", s},
-                       {"at", {{"type", "string"}, {"format", "date-time"}}}});
+                       {"at", {{"type", "string"}, {"format", "date-time"}}},
+                       {"fields", {{"type", "object"}, {"additionalProperties", s}}}});
   input["required"] = {"action"};
   input["additionalProperties"] = false;
   input["description"] =
       "attempt needs channel; recycle and disqualify a reason from the SLA's lists; reject a "
-      "free-text reason; reassign `to` (a user id); at defaults to now and may not be later";
+      "free-text reason; reassign `to` (a user id); qualify `fields`, one per the SLA's "
+      "qualify_fields (a listed value where it lists values); at defaults to now and may not "
+      "be later";
   return input;
 }
 

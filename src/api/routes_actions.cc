@@ -1,6 +1,7 @@
 // POST /api/v1/people/{id}/actions: a sales action on a person's open lead (DESIGN.md,
 // "Stages"; docs/SLA.md), checked against the SLA and journaled by the SLA model.
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "api/api.h"
@@ -29,12 +30,12 @@ class ActionReader {
 
   void CheckKnown() {
     static constexpr const char* kKnown[] = {"action", "channel", "outcome", "reason",
-                                             "to",     "note",    "at"};
+                                             "to",     "note",    "at",      "fields"};
     for (const auto& [k, v] : j_.items()) {
       if (std::find(std::begin(kKnown), std::end(kKnown), k) == std::end(kKnown)) {
         errors_.push_back({k,
                            "unknown field; an action has action, channel, outcome, reason, "
-                           "to, note and at"});
+                           "to, note, at and fields"});
       }
     }
   }
@@ -53,6 +54,25 @@ class ActionReader {
     if (it->is_number_integer() && it->get<int64_t>() > 0) return UserId(it->get<int64_t>());
     errors_.push_back({key, "must be a user id (a positive integer)"});
     return std::nullopt;
+  }
+
+  // An object of strings ("fields": {"budget": "confirmed"}); empty if absent.
+  std::map<std::string, std::string> TextMap(const char* key) {
+    std::map<std::string, std::string> out;
+    auto it = j_.find(key);
+    if (it == j_.end() || it->is_null()) return out;
+    if (!it->is_object()) {
+      errors_.push_back({key, "must be an object of strings"});
+      return out;
+    }
+    for (const auto& [k, v] : it->items()) {
+      if (v.is_string()) {
+        out[k] = v.get<std::string>();
+      } else {
+        errors_.push_back({std::string(key) + "." + k, "must be a string"});
+      }
+    }
+    return out;
   }
 
   void Error(const char* key, std::string why) { errors_.push_back({key, std::move(why)}); }
@@ -88,6 +108,7 @@ Result<SalesAction> ActionFromJson(const json& body, Timestamp now) {
   a.reason = r.Text("reason").value_or("");
   a.note = r.Text("note").value_or("");
   a.to = r.UserIdField("to").value_or(UserId());
+  a.fields = r.TextMap("fields");
   if (auto at = r.Text("at")) {
     a.at = ParseTimestamp(*at);
     if (!a.at) {

@@ -56,7 +56,13 @@ json Reasons(const SlaDocument& doc) {
     disqualify.push_back(
         {{"id", r.id}, {"name", r.name}, {"exempt_from_attempts", r.exempt_from_attempts}});
   }
-  return {{"recycle_reasons", recycle}, {"disqualify_reasons", disqualify}};
+  json fields = json::array();
+  for (const auto& f : doc.qualify_fields) {
+    fields.push_back({{"id", f.id}, {"name", f.name}, {"values", f.values}});
+  }
+  return {{"recycle_reasons", recycle},
+          {"disqualify_reasons", disqualify},
+          {"qualify_fields", fields}};
 }
 
 json Escalation(const std::vector<EscalationStep>& steps) {

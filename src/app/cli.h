@@ -54,5 +54,6 @@ void AddSlaCommands(CLI::App& app, Globals& g);
 void AddActionCommand(CLI::App& app, Globals& g);
 void AddQueueCommand(CLI::App& app, Globals& g);
 void AddSlaReportCommand(CLI::App& app, Globals& g);  // after AddSlaCommands
+void AddOutboxCommand(CLI::App& app, Globals& g);
 
 }  // namespace tandem::app

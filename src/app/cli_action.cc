@@ -16,6 +16,7 @@ using nlohmann::json;
 
 struct ActionArgs {
   std::string person, kind, channel, outcome, reason, to, note, at, user;
+  std::vector<std::string> fields;  // qualify: ID=VALUE
   bool json = false;
 };
 
@@ -41,6 +42,14 @@ Result<SalesAction> Parse(const ActionArgs& a) {
   act.outcome = a.outcome;
   act.reason = a.reason;
   act.note = a.note;
+  for (const std::string& f : a.fields) {
+    size_t eq = f.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgument("--field takes ID=VALUE (e.g. --field budget=confirmed), not '" + f +
+                             "'");
+    }
+    act.fields[f.substr(0, eq)] = f.substr(eq + 1);
+  }
   return act;
 }
 
@@ -121,6 +130,7 @@ json Body(const ActionArgs& a, const SalesAction& act, int64_t to) {
   }
   if (to) body["to"] = to;
   if (act.at) body["at"] = FormatTimestamp(*act.at);
+  if (!act.fields.empty()) body["fields"] = act.fields;
   return body;
 }
 
@@ -162,6 +172,8 @@ void AddActionCommand(CLI::App& app, Globals& g) {
   sub->add_option("--reason", a->reason, "recycle, disqualify: an id from the SLA's list");
   sub->add_option("--to", a->to, "reassign: the new owner (a user id or e-mail)");
   sub->add_option("--note", a->note, "Free text kept with the action");
+  sub->add_option("--field", a->fields,
+                  "qualify: ID=VALUE for each of the SLA's qualify_fields (repeatable)");
   sub->add_option("--at", a->at, "When it happened, RFC 3339 (default: now)");
   sub->add_option("--user", a->user, "Who acts (an e-mail or id; not with --url)");
   sub->add_flag("--json", a->json, "The outcome as JSON, as the API answers");

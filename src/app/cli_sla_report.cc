@@ -68,7 +68,7 @@ void Print(const json& c) {
               Percent(m["quality_share_target"]).c_str(), m["quality_met"] ? "met" : "short");
   std::printf("  MQL -> SQL            %s (target %s)  %s\n", Percent(m["mql_to_sql"]).c_str(),
               Percent(m["mql_to_sql_target"]).c_str(), m["conversion_met"] ? "met" : "short");
-  std::printf("\nSales (medians of elapsed time)\n");
+  std::printf("\nSales (medians of business time in the owner's team's hours)\n");
   PrintSales("all", c["sales"]);
   for (const auto& t : c["teams"]) PrintSales(t["name"].get<std::string>(), t["sales"]);
   for (const auto& r : c["reps"]) PrintSales(r["email"].get<std::string>(), r["sales"]);

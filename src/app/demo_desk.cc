@@ -236,9 +236,23 @@ Status Desk::HandBack(Work& w, Timestamp now) {
   return Status::Ok();
 }
 
+// What a rep records when qualifying (the default SLA's qualify_fields).
+static std::map<std::string, std::string> QualifyFacts(Rng& rng) {
+  static constexpr std::string_view kNeeds[] = {
+      "Marketing and sales work from two lists", "Leads go cold before sales calls",
+      "No one can say which campaigns bring revenue", "Duplicate people across CRM and MAP"};
+  static constexpr std::string_view kBudgets[] = {"approved", "expected", "none"};
+  static constexpr std::string_view kTimelines[] = {"this_quarter", "next_quarter", "later"};
+  using Texts = std::span<const std::string_view>;
+  return {{"need", std::string(rng.Pick(Texts(kNeeds)))},
+          {"budget", std::string(rng.Pick(Texts(kBudgets)))},
+          {"timeline", std::string(rng.Pick(Texts(kTimelines)))}};
+}
+
 // Qualifies the lead; meetings and a deal follow as the person's truth decides.
 Status Desk::Qualify(Work& w, Timestamp now) {
-  auto done = Act(w, {.kind = SalesActionKind::kQualify}, w.seat->user, now);
+  auto done = Act(w, {.kind = SalesActionKind::kQualify, .fields = QualifyFacts(w.rng)},
+                  w.seat->user, now);
   if (!done.ok()) return done.status();
   std::vector<Draft> deal;
   SimulateDeal(w.rng, *setup_.pop, w.index, w.seat->user.id, now, deal);

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   AddCalibrateCommand(app, g);
   AddSlaCommands(app, g);
   AddSlaReportCommand(app, g);
+  AddOutboxCommand(app, g);
   AddActionCommand(app, g);
   AddQueueCommand(app, g);
   try {

@@ -2,6 +2,7 @@
 // sales owns. Every action is journaled (kind "action"); none deletes anything.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,7 @@ struct SalesAction {
   std::optional<ContactChannel> channel;  // attempt (required), connect
   std::string outcome;                    // attempt: e.g. "no_answer", "voicemail"
   UserId to;                              // reassign: the new owner
+  std::map<std::string, std::string> fields;  // qualify: the SLA's qualify_fields, by id
   std::string note;                       // free text, kept with the action's payload
   std::optional<Timestamp> at;            // when it happened; default: now
 };

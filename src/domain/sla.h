@@ -87,6 +87,17 @@ struct DisqualifyReason {
   int line = 0;
 };
 
+// A fact sales records when it qualifies a lead (→ SQL), so marketing sees why the lead was
+// accepted: free text, or one of `values` when the document lists them.
+// Invariants: id unique among the fields; values unique and not empty.
+struct QualifyField {
+  std::string id;
+  std::string name;
+  std::vector<std::string> values;  // empty: free text of 1 to kMaxQualifyText bytes
+  int line = 0;
+};
+inline constexpr size_t kMaxQualifyText = 500;
+
 enum class EscalationAction { kRemindOwner, kAlertManager, kReassign };
 std::string_view EscalationActionName(EscalationAction a);  // "remind_owner", …
 std::optional<EscalationAction> ParseEscalationAction(std::string_view name);
@@ -148,6 +159,7 @@ struct SlaDocument {
   std::vector<LeadType> lead_types;
   std::vector<RecycleReason> recycle_reasons;
   std::vector<DisqualifyReason> disqualify_reasons;
+  std::vector<QualifyField> qualify_fields;  // every one required by a qualify; may be empty
   std::vector<EscalationStep> escalation;
   RoutingPolicy routing;
   // Activities older than this (calendar time before an import's now) start no clocks.

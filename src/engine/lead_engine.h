@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/ids.h"
+#include "base/status.h"
 #include "base/time.h"
 #include "domain/policy.h"
 #include "engine/compiled_policy.h"
@@ -102,7 +103,8 @@ class LeadEngine {
   const CompiledPolicy& policy() const { return *policy_; }
 
   // Makes `policy` the one applied from now on. Does not touch anyone's state; callers then
-  // call Reevaluate for the people they want re-graded and re-checked under it.
+  // call Reevaluate for the people they want re-graded and re-checked under it. Not undoable:
+  // UndoTo a mark taken before it fails.
   void SetPolicy(std::shared_ptr<const CompiledPolicy> policy);
 
   // A person created or changed (or their company changed): re-grade, then check stage rules
@@ -134,10 +136,30 @@ class LeadEngine {
   // Ids of every person the engine knows, ascending.
   std::vector<PersonId> People() const;
 
-  // A copy of everything the engine holds for one person, to restore if a write rolls back.
-  struct Saved;
-  std::shared_ptr<Saved> Save(PersonId person) const;
-  void Restore(const Saved& saved);
+  // Undo, for callers that run the engine inside writes that may roll back. While an undo
+  // scope is open the engine logs the old value of each overflow window it changes, and
+  // SaveForUndo logs a person's block (256 bytes) and cool-down; UndoTo replays the log
+  // backwards. Both cost what the changes since the mark cost, not what the people hold.
+  // Scopes may overlap (writes of one group commit): each has its own mark, and marks are
+  // undone newest first. The log is dropped when the last open scope closes.
+  struct UndoMark {
+    uint64_t epoch = 0;  // the engine's SetPolicy count when the mark was taken
+    size_t people = 0, windows = 0;
+  };
+  // Opens a scope; returns a mark of the engine as it is now.
+  UndoMark OpenUndo();
+  // Logs what the engine holds for person, so that UndoTo a mark taken before now restores it.
+  // REQUIRES: a scope is open; called before each call that changes the person (OnActivity,
+  // OnProfile, Reevaluate, SetStage, Forget) since the latest OpenUndo. Repeating it for the
+  // person saved last is free.
+  void SaveForUndo(PersonId person);
+  // Puts every saved person and every overflow window back as at mark, and drops the log
+  // after it. kFailedPrecondition, changing nothing, if SetPolicy was called since the mark:
+  // a policy switch is not undone (callers rebuild the engine instead).
+  // REQUIRES: mark's scope is open; marks taken after it were undone first (or never will be).
+  [[nodiscard]] Status UndoTo(const UndoMark& mark);
+  // Closes a scope. REQUIRES: one is open.
+  void CloseUndo();
 
   // Memory: per-person state, and the windowed entries (caps, expiring points, last-seen
   // activities for "within N days") with their count.

@@ -15,13 +15,6 @@ using internal::PersonState;
 using internal::Window;
 using internal::WindowKind;
 
-struct LeadEngine::Saved {
-  PersonId person;
-  PersonState state;
-  std::vector<Window> overflow;
-  std::optional<int64_t> hold;
-};
-
 struct LeadEngine::Impl {
   internal::HugeArray<PersonState> people;  // by person id
   internal::WindowPool pool;
@@ -43,6 +36,19 @@ struct LeadEngine::Impl {
   // Recycled people's cool-downs: no stage rule moves them before this time (µs). Few people
   // have one, so it lives beside the per-person blocks.
   std::unordered_map<int64_t, int64_t> holds;
+
+  // Undo (LeadEngine::OpenUndo). Invariants: undo_people is empty and the pool not recording
+  // unless undo_scopes > 0; undo_last is the id of undo_people.back() if no mark was taken
+  // since it was saved, else -1.
+  struct SavedPerson {
+    PersonState state;  // default (unknown) if the person was beyond `people`
+    PersonId id;
+    std::optional<int64_t> hold;
+  };
+  std::vector<SavedPerson> undo_people;
+  int undo_scopes = 0;
+  uint64_t undo_epoch = 0;
+  int64_t undo_last = -1;
 
   bool Held(PersonId id, int64_t t) const {
     if (holds.empty()) return false;

@@ -1,4 +1,4 @@
-// LeadEngine: policy switches, saving and restoring a person, memory figures, tracing.
+// LeadEngine: policy switches, undo, memory figures, tracing.
 #include <algorithm>
 #include <unordered_map>
 
@@ -53,6 +53,12 @@ void RemapPerson(internal::WindowPool& pool, internal::PersonState& st, const Re
 }  // namespace
 
 void LeadEngine::SetPolicy(std::shared_ptr<const CompiledPolicy> policy) {
+  // Changes before a policy switch cannot be undone (UndoTo): their log goes, and the switch
+  // itself (every window remapped) is not logged. Changes after it are, in open scopes.
+  ++impl_->undo_epoch;
+  impl_->undo_people.clear();
+  impl_->undo_last = -1;
+  impl_->pool.Record(false);
   Remap m = BuildRemap(*policy_, *policy);
   for (auto& st : impl_->people) {
     if (st.known) RemapPerson(impl_->pool, st, m);
@@ -74,6 +80,7 @@ void LeadEngine::SetPolicy(std::shared_ptr<const CompiledPolicy> policy) {
   impl_->fact_memo.Clear();
   impl_->domain_memo.Clear();
   impl_->grade_memo.clear();
+  impl_->pool.Record(impl_->undo_scopes > 0);
 }
 
 void LeadEngine::Forget(PersonId person) {
@@ -92,29 +99,54 @@ std::vector<PersonId> LeadEngine::People() const {
   return out;
 }
 
-std::shared_ptr<LeadEngine::Saved> LeadEngine::Save(PersonId person) const {
-  auto saved = std::make_shared<Saved>();
-  saved->person = person;
-  if (static_cast<size_t>(person.value()) >= impl_->people.size()) return saved;
-  saved->state = impl_->people[person.value()];
-  if (saved->state.overflow) saved->overflow = impl_->pool.at(saved->state.overflow);
-  if (auto it = impl_->holds.find(person.value()); it != impl_->holds.end()) {
-    saved->hold = it->second;
-  }
-  return saved;
+LeadEngine::UndoMark LeadEngine::OpenUndo() {
+  if (impl_->undo_scopes++ == 0) impl_->pool.Record(true);
+  impl_->undo_last = -1;
+  return {.epoch = impl_->undo_epoch,
+          .people = impl_->undo_people.size(),
+          .windows = impl_->pool.Mark()};
 }
 
-void LeadEngine::Restore(const Saved& saved) {
-  PersonState& st = impl_->StateOf(saved.person);
-  impl_->pool.Clear(st.overflow);
-  st = saved.state;
-  st.overflow = 0;
-  for (const auto& w : saved.overflow) impl_->pool.Push(st.overflow, w);
-  if (saved.hold) {
-    impl_->holds[saved.person.value()] = *saved.hold;
-  } else {
-    impl_->holds.erase(saved.person.value());
+void LeadEngine::SaveForUndo(PersonId person) {
+  Impl& m = *impl_;
+  if (m.undo_scopes == 0) return;  // a caller's bug: nothing would ever drop the record
+  if (person.value() == m.undo_last) return;  // saved since the latest mark, before any change
+  m.undo_last = person.value();
+  Impl::SavedPerson& s = m.undo_people.emplace_back();
+  s.id = person;
+  if (static_cast<size_t>(person.value()) < m.people.size()) s.state = m.people[person.value()];
+  if (m.holds.empty()) return;
+  if (auto it = m.holds.find(person.value()); it != m.holds.end()) s.hold = it->second;
+}
+
+Status LeadEngine::UndoTo(const UndoMark& mark) {
+  Impl& m = *impl_;
+  if (mark.epoch != m.undo_epoch) {
+    return FailedPrecondition("the policy changed after the undo mark; rebuild the engine");
   }
+  // Newest first, so each person ends as saved first after the mark: as they were at it.
+  for (; m.undo_people.size() > mark.people; m.undo_people.pop_back()) {
+    const Impl::SavedPerson& s = m.undo_people.back();
+    m.StateOf(s.id) = s.state;
+    if (s.hold) {
+      m.holds[s.id.value()] = *s.hold;
+    } else {
+      m.holds.erase(s.id.value());
+    }
+  }
+  m.pool.UndoTo(mark.windows);
+  m.undo_last = -1;
+  return Status::Ok();
+}
+
+void LeadEngine::CloseUndo() {
+  Impl& m = *impl_;
+  if (m.undo_scopes == 0 || --m.undo_scopes > 0) return;
+  m.pool.Record(false);
+  m.undo_people.clear();
+  // A huge write's log is not worth keeping allocated until the next one.
+  if (m.undo_people.capacity() > (size_t{1} << 16)) m.undo_people.shrink_to_fit();
+  m.undo_last = -1;
 }
 
 size_t LeadEngine::StateBytes() const { return impl_->people.size() * sizeof(PersonState); }

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -141,33 +142,47 @@ class HugeArray {
 };
 
 // Overflow windows: one contiguous list per person who needs more than the inline eight,
-// so walking, saving and restoring a heavy user's windows touches consecutive memory.
-// List 0 is never used.
+// so walking a heavy user's windows touches consecutive memory. List 0 is never used.
+//
+// Undo: while recording, every change to the pool is logged with what it replaced, so that
+// UndoTo(mark) puts the pool back as it was at Mark() in time proportional to the changes
+// since, however long the lists are. Lists are changed only through the members below.
+// Invariants: log_ is empty unless recording_; replaying log_ backwards from its end to a mark
+// gives the pool as it was at that mark; saved_ holds, in order, the contents of the lists
+// Clear emptied while recording (one per kFree record).
 class WindowPool {
  public:
   WindowPool() : lists_(1) {}
-  std::vector<Window>& at(uint32_t list) { return lists_[list]; }
   const std::vector<Window>& at(uint32_t list) const { return lists_[list]; }
-  // Appends w to the list `head` names, allocating one if head is 0.
+
+  // Appends w to the list `head` names, allocating one if head is 0. The caller may change
+  // the window returned until its next call into the pool (undo removes it whole).
   Window& Push(uint32_t& head, const Window& w) {
-    if (!head) {
-      if (free_.empty()) {
-        lists_.emplace_back();
-        head = static_cast<uint32_t>(lists_.size() - 1);
-      } else {
-        head = free_.back();
-        free_.pop_back();
-      }
-    }
+    if (!head) head = Allocate();
+    if (recording_) log_.push_back({.op = Op::kAppend, .list = head});
     lists_[head].push_back(w);
     return lists_[head].back();
   }
-  void Clear(uint32_t& head) {
-    if (!head) return;
-    lists_[head].clear();
-    free_.push_back(head);
-    head = 0;
-  }
+  // Empties the list `head` names and sets head to 0.
+  void Clear(uint32_t& head);
+  // The first window of list `head` (not 0) with this kind and slot, or nullptr. Logged as
+  // changed: the caller may change it until its next call into the pool.
+  Window* Find(uint32_t head, WindowKind kind, uint16_t slot);
+  const Window* Find(uint32_t head, WindowKind kind, uint16_t slot) const;
+  // Calls fn(Window&) for each window of list `head` (not 0), in order; fn may change it and
+  // returns false to remove it. Clears the list if none is left.
+  template <typename Fn>
+  void Rewrite(uint32_t& head, Fn fn);
+
+  // Starts or stops logging changes; stopping drops the log (changes before can no longer
+  // be undone).
+  void Record(bool on);
+  // A position in the log (0 when not recording).
+  size_t Mark() const { return log_.size(); }
+  // Undoes every change logged since mark, newest first, and drops their records.
+  // REQUIRES: mark <= Mark().
+  void UndoTo(size_t mark);
+
   size_t bytes() const {
     size_t n = lists_.capacity() * sizeof(std::vector<Window>);
     for (const auto& l : lists_) n += l.capacity() * sizeof(Window);
@@ -175,9 +190,54 @@ class WindowPool {
   }
 
  private:
+  // kAppend: a window appended to list; kSet: list[index] was old; kErase: old was removed
+  // from list[index]; kReuse: list taken from free_; kGrow: list added to lists_; kFree: list
+  // emptied (contents in saved_) and put on free_.
+  enum class Op : uint8_t { kAppend, kSet, kErase, kReuse, kGrow, kFree };
+  struct Change {
+    Op op;
+    uint32_t list = 0;
+    uint32_t index = 0;
+    Window old;
+  };
+  uint32_t Allocate();
+  void DropLog();
+  // Field by field (the padding byte may differ), values by their bits.
+  static bool Same(const Window& a, const Window& b) {
+    return a.slot == b.slot && a.kind == b.kind && a.halvings == b.halvings && a.time == b.time &&
+           std::bit_cast<uint64_t>(a.value) == std::bit_cast<uint64_t>(b.value);
+  }
+
   std::vector<std::vector<Window>> lists_;
   std::vector<uint32_t> free_;
+  bool recording_ = false;
+  std::vector<Change> log_;
+  std::vector<std::vector<Window>> saved_;
 };
+
+template <typename Fn>
+void WindowPool::Rewrite(uint32_t& head, Fn fn) {
+  std::vector<Window>& list = lists_[head];
+  if (!recording_) {
+    std::erase_if(list, [&](Window& w) { return !fn(w); });
+  } else {
+    // As if each window were changed or removed in turn: the i-th is then at index `kept`.
+    size_t kept = 0;
+    for (size_t i = 0; i < list.size(); ++i) {
+      const Window old = list[i];
+      const bool keep = fn(list[i]);
+      if (!keep || !Same(old, list[i])) {
+        log_.push_back({.op = keep ? Op::kSet : Op::kErase,
+                        .list = head,
+                        .index = static_cast<uint32_t>(kept),
+                        .old = old});
+      }
+      if (keep) list[kept++] = list[i];
+    }
+    list.resize(kept);
+  }
+  if (list.empty()) Clear(head);
+}
 
 // Windows of one person, inline first, then the pool. All of these are cheap on the inline
 // part and walk the pool list only when the person has overflowed.
@@ -194,10 +254,7 @@ void ForEachWindow(PersonState& st, WindowPool& pool, Fn fn) {
     if (!fn(w)) w.kind = WindowKind::kFree;
     st.tags[i] = TagOf(w.kind, w.slot);  // fn may have moved it to another slot
   }
-  if (!st.overflow) return;
-  std::vector<Window>& list = pool.at(st.overflow);
-  std::erase_if(list, [&](Window& w) { return !fn(w); });
-  if (list.empty()) pool.Clear(st.overflow);
+  if (st.overflow) pool.Rewrite(st.overflow, fn);
 }
 template <typename Fn>
 void ForEachWindow(const PersonState& st, const WindowPool& pool, Fn fn) {

@@ -116,6 +116,38 @@ void ReadReasons(TableReader& root, SlaDocument& doc) {
   RequireNonEmpty(root, "disqualify_reasons", "sales disqualifies only with a listed reason");
 }
 
+QualifyField ReadQualifyField(TableReader& r, IdSet& ids) {
+  QualifyField field;
+  field.line = r.line();
+  auto id = r.Id("id");
+  ids.Check(r, id);
+  if (id) field.id = *id;
+  if (auto name = r.String("name", true)) field.name = *name;
+  if (auto values = r.Strings("values", false)) {
+    for (size_t i = 0; i < values->size(); ++i) {
+      const std::string& v = (*values)[i];
+      if (v.empty() || v.size() > 64) {
+        r.Error("values", "value " + std::to_string(i + 1) + " must be 1-64 characters");
+      } else if (std::find(field.values.begin(), field.values.end(), v) != field.values.end()) {
+        r.Error("values", "repeated value \"" + v + "\"");
+      } else {
+        field.values.push_back(v);
+      }
+    }
+    if (values->empty()) r.Error("values", "must not be empty (leave it out for free text)");
+  }
+  r.ReportUnknownKeys();
+  return field;
+}
+
+// `[[qualify_fields]]`: what a qualify must record (optional).
+void ReadQualifyFields(TableReader& root, SlaDocument& doc) {
+  IdSet ids;
+  policy_toml::ForEachTableOf(root, "qualify_fields", false, [&](TableReader& r) {
+    doc.qualify_fields.push_back(ReadQualifyField(r, ids));
+  });
+}
+
 // A webhook name: 1-64 characters of a-z, 0-9, _ and -.
 bool IsWebhookName(const std::string& name) {
   return name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
@@ -243,6 +275,7 @@ Result<SlaDocument> ParseSla(std::string_view text, const SlaContext& ctx) {
   ReadMarketing(r, doc.marketing);
   doc.lead_types = sla_toml::ReadLeadTypes(r, ctx);
   ReadReasons(r, doc);
+  ReadQualifyFields(r, doc);
   ReadEscalation(r, ctx, doc);
   doc.routing = sla_toml::ReadRouting(r, ctx);
   r.ReportUnknownKeys();

@@ -61,6 +61,29 @@ TEST(SlaToml, AZeroHorizonAndHoursFinerThanMinutesAreRefused) {
   EXPECT_EQ(errors.size(), 2u) << Show(errors);
 }
 
+TEST(SlaToml, QualifyFieldsAreReadAndCheckedWithTheirLines) {
+  Doc doc;
+  doc.reasons +=
+      "[[qualify_fields]]\nid = \"need\"\nname = \"Need\"\n"
+      "[[qualify_fields]]\nid = \"budget\"\nname = \"Budget\"\nvalues = [\"yes\", \"no\"]\n";
+  auto sla = ParseSla(doc.Text(), {});
+  ASSERT_TRUE(sla.ok()) << sla.status().ToString();
+  ASSERT_EQ(sla->qualify_fields.size(), 2u);
+  EXPECT_TRUE(sla->qualify_fields[0].values.empty());  // free text
+  EXPECT_EQ(sla->qualify_fields[1].values, (std::vector<std::string>{"yes", "no"}));
+  doc.reasons +=
+      "[[qualify_fields]]\nid = \"budget\"\nname = \"Again\"\nvalues = []\n"
+      "[[qualify_fields]]\nid = \"when\"\nname = \"When\"\nvalues = [\"now\", \"now\"]\n"
+      "colour = \"red\"\n";
+  std::string text = doc.Text();
+  auto errors = ErrorsOf(text);
+  EXPECT_TRUE(Has(errors, "qualify_fields[2].id", LineOf(text, "id = \"budget\"", 1), "duplicate id"));
+  EXPECT_TRUE(Has(errors, "qualify_fields[2].values", LineOf(text, "values = []"), "empty"));
+  EXPECT_TRUE(Has(errors, "qualify_fields[3].values", LineOf(text, "values = [\"now\""),
+                  "repeated value \"now\""));
+  EXPECT_TRUE(Has(errors, "qualify_fields[3].colour", LineOf(text, "colour"), "unknown key"));
+}
+
 TEST(SlaToml, SyntaxErrorIsOneErrorWithItsLine) {
   auto errors = ErrorsOf("name = \"x\"\n\n[marketing]\nperiod = \n");
   ASSERT_EQ(errors.size(), 1u) << Show(errors);

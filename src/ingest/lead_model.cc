@@ -224,6 +224,8 @@ Status LeadModel::Rebuild() {
   }));
   std::lock_guard lock(impl_->mu);
   impl_->engine = std::move(engine);
+  ++impl_->engine_generation;
+  impl_->undo_serial = 0;
   return Status::Ok();
 }
 

@@ -6,7 +6,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_set>
 
 #include "engine/lead_engine.h"
 #include "ingest/lead_model.h"
@@ -34,9 +33,10 @@ struct LeadModel::Impl {
   std::unique_ptr<engine::LeadEngine> engine;
   std::map<int64_t, std::shared_ptr<const engine::CompiledPolicy>> activations;
   std::map<int64_t, Timestamp> activated_at;
-  // The people saved for undo in the write with this serial (saved once per write).
+  // The write whose undo scope in the engine is open (LeadModel::SaveForUndo), and how many
+  // times the engine was replaced (Rebuild): an undo scope of an engine since replaced is moot.
   uint64_t undo_serial = 0;
-  std::unordered_set<int64_t> undo_saved;
+  uint64_t engine_generation = 0;
   ScoreBatch scores;  // not guarded by mu: only the writer thread touches it
 };
 

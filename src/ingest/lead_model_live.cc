@@ -44,16 +44,32 @@ Result<std::optional<engine::Profile>> LoadProfile(sql::Db& db, PersonId person)
 }
 
 void LeadModel::SaveForUndo(store::WriteTxn& txn, PersonId person) {
+  // One write's hold on the engine's undo log: opened at the write's first change to the
+  // engine, closed when the store drops the write's undo (committed with its group, or
+  // undone), so the engine keeps its log while any write of the group may still roll back.
+  struct Scope {
+    Impl* impl;
+    uint64_t generation;
+    engine::LeadEngine::UndoMark mark;
+    ~Scope() {
+      std::lock_guard lock(impl->mu);
+      if (impl->engine_generation == generation) impl->engine->CloseUndo();
+    }
+  };
   if (impl_->undo_serial != txn.serial() || txn.serial() == 0) {
     impl_->undo_serial = txn.serial();
-    impl_->undo_saved.clear();
+    std::shared_ptr<Scope> scope(
+        new Scope{impl_.get(), impl_->engine_generation, impl_->engine->OpenUndo()});
+    txn.OnRollback([scope] {
+      Impl& impl = *scope->impl;
+      std::lock_guard lock(impl.mu);
+      // A policy switch is undone by rebuilding the engine (Activate's undo), which replaced
+      // it if the switch came after this mark (nothing left to do here); if it came before,
+      // this runs first and undoes what followed it.
+      if (impl.engine_generation == scope->generation) (void)impl.engine->UndoTo(scope->mark);
+    });
   }
-  if (!impl_->undo_saved.insert(person.value()).second) return;  // saved earlier in this write
-  std::shared_ptr<engine::LeadEngine::Saved> saved = impl_->engine->Save(person);
-  txn.OnRollback([impl = impl_.get(), saved] {
-    std::lock_guard lock(impl->mu);
-    impl->engine->Restore(*saved);
-  });
+  impl_->engine->SaveForUndo(person);
 }
 
 // A sales action's stage move (DESIGN.md, "Stages"): journaled as stage_changed by the

@@ -3,7 +3,9 @@
 // and a reject or reassign routes the lead to its next owner.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <bit>
+#include <map>
 
 #include "ingest/sla_model_impl.h"
 #include "store/journal.h"
@@ -26,6 +28,12 @@ std::string ChannelNames(uint8_t bits) {
     out += ContactChannelName(static_cast<ContactChannel>(c));
   }
   return out.empty() ? "none" : out;
+}
+
+std::string Joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
+  return out;
 }
 
 template <typename Reason>
@@ -56,6 +64,36 @@ Status CheckAttempts(const sla::OpenLead& lead, const std::string& lead_type,
   if (errors.empty()) return Status::Ok();
   std::string detail = std::string(verb) + " refused: ";
   for (size_t i = 0; i < errors.size(); ++i) detail += (i ? "; " : "") + errors[i].reason;
+  return InvalidArgument(detail, std::move(errors));
+}
+
+// The facts a qualify must record (the SLA's qualify_fields): each field given, a listed value
+// where the SLA lists values, no field the SLA does not name. Field errors say which.
+Status CheckQualifyFields(const SlaDocument& doc, const std::map<std::string, std::string>& given) {
+  std::vector<FieldError> errors;
+  for (const QualifyField& f : doc.qualify_fields) {
+    auto it = given.find(f.id);
+    std::string field = "fields." + f.id;
+    if (it == given.end() || it->second.empty()) {
+      errors.push_back({field, "required by the SLA to qualify (" + f.name + ")" +
+                                   (f.values.empty() ? "" : "; one of: " + Joined(f.values))});
+    } else if (!f.values.empty() &&
+               std::find(f.values.begin(), f.values.end(), it->second) == f.values.end()) {
+      errors.push_back({field, "'" + it->second + "' is not one of: " + Joined(f.values)});
+    } else if (it->second.size() > kMaxQualifyText) {
+      errors.push_back({field, "at most " + std::to_string(kMaxQualifyText) + " bytes"});
+    }
+  }
+  for (const auto& [id, value] : given) {
+    bool listed = std::any_of(doc.qualify_fields.begin(), doc.qualify_fields.end(),
+                              [&](const QualifyField& f) { return f.id == id; });
+    if (!listed) errors.push_back({"fields." + id, "not a field the SLA asks for"});
+  }
+  if (errors.empty()) return Status::Ok();
+  std::string detail = "qualify refused: ";
+  for (size_t i = 0; i < errors.size(); ++i) {
+    detail += (i ? "; " : "") + errors[i].field + " " + errors[i].reason;
+  }
   return InvalidArgument(detail, std::move(errors));
 }
 
@@ -141,8 +179,14 @@ Result<ActionOutcome> SlaModel::Act(PersonId person, const SalesAction& action,
         }
         break;
       case SalesActionKind::kConnect:
-      case SalesActionKind::kQualify:
         break;
+      case SalesActionKind::kQualify: {
+        TANDEM_RETURN_IF_ERROR(CheckQualifyFields(*doc, action.fields));
+        json ids = json::array();  // the reason names the facts; their values are payload
+        for (const auto& [id, value] : action.fields) ids.push_back(id);
+        if (!ids.empty()) r["fields"] = std::move(ids);
+        break;
+      }
       case SalesActionKind::kRecycle: {
         const RecycleReason* reason = FindRecycleReason(*doc, action.reason);
         if (!reason) {
@@ -191,6 +235,7 @@ Result<ActionOutcome> SlaModel::Act(PersonId person, const SalesAction& action,
     }
     json payload = r;  // the payload adds the free-text note, which an erasure wipes
     if (!action.note.empty()) payload["note"] = action.note;
+    if (!action.fields.empty()) payload["field_values"] = action.fields;
     std::string actor_name = "user:" + std::to_string(actor.id.value());
     auto seq = store::AppendJournal(txn, {.recorded_at = txn.now(),
                                           .occurred_at = action.at.value_or(txn.now()),

@@ -305,6 +305,42 @@ TEST(SlaModelTest, UnknownReasonsAreRefusedWithTheAgreedList) {
   EXPECT_EQ(d.status().code(), Code::kInvalidArgument);
 }
 
+TEST(SlaModelTest, QualifyRecordsTheFactsTheSlaAsksFor) {
+  Fixture f("qualify");
+  PersonId p = f.NewMql("ada@acme.de");
+  UserId owner = f.sla->LeadOf(p)->owner;
+  auto bare = f.Act(p, {.kind = SalesActionKind::kQualify}, owner);
+  ASSERT_EQ(bare.status().code(), Code::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const FieldError& e : bare.status().errors()) fields.push_back(e.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"fields.need", "fields.budget", "fields.timeline"}));
+  EXPECT_NE(bare.status().errors()[1].reason.find("approved, expected, none"), std::string::npos);
+  SalesAction wrong{.kind = SalesActionKind::kQualify,
+                    .fields = {{"need", "One list for both teams"},
+                               {"budget", "lots"},
+                               {"timeline", "this_quarter"},
+                               {"mood", "keen"}}};
+  auto refused = f.Act(p, wrong, owner);
+  ASSERT_EQ(refused.status().code(), Code::kInvalidArgument);
+  ASSERT_EQ(refused.status().errors().size(), 2u);
+  EXPECT_EQ(refused.status().errors()[0].field, "fields.budget");
+  EXPECT_EQ(refused.status().errors()[1].field, "fields.mood");
+  EXPECT_TRUE(f.Journal("action").empty());  // nothing recorded
+  wrong.fields.erase("mood");
+  wrong.fields["budget"] = "approved";
+  auto ok = f.Act(p, wrong, owner);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->stage, Stage::kSql);
+  auto actions = f.Journal("action");
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_NE(actions[0].reason.find("\"fields\":[\"budget\",\"need\",\"timeline\"]"),
+            std::string::npos)
+      << actions[0].reason;
+  EXPECT_NE(actions[0].payload.find("\"budget\":\"approved\""), std::string::npos)
+      << actions[0].payload;
+  EXPECT_FALSE(f.sla->LeadOf(p).has_value());  // qualified: sales' lead is closed
+}
+
 TEST(SlaModelTest, ExemptDisqualifyReasonsNeedNoAttempts) {
   Fixture f("exempt");
   PersonId p = f.NewMql("ada@acme.de");
@@ -442,6 +478,19 @@ TEST(SlaModelTest, HistoricalMqlsStartNoClocks) {
   EXPECT_EQ(f.leads->StandingOf(p, f.clock.Now()).stage, Stage::kMql);
   EXPECT_FALSE(f.sla->LeadOf(p).has_value());
   EXPECT_TRUE(f.Journal("assigned").empty());
+}
+
+TEST(SlaScorecardTest, TimesAreBusinessTimeInTheOwnersCalendar) {
+  Fixture f("scorecard-hours");
+  f.clock.Set(*ParseTimestamp("2026-03-06T15:30:00Z"));  // Friday 16:30 in Berlin
+  PersonId p = f.NewMql("ada@acme.de");
+  f.clock.Set(*ParseTimestamp("2026-03-09T08:30:00Z"));  // Monday 09:30 in Berlin
+  ASSERT_TRUE(f.Act(p, {.kind = SalesActionKind::kAccept}, f.sla->LeadOf(p)->owner).ok());
+  auto card = BuildScorecard(*f.store, *f.sla->ActiveDocument(), 1, *ParseScorePeriod("2026-03"),
+                             f.clock.Now());
+  ASSERT_TRUE(card.ok()) << card.status().ToString();
+  // 65 hours on the clock, one of them in EMEA's business hours (16:30-17:00, 09:00-09:30).
+  EXPECT_EQ(card->sales.to_accept.median, std::chrono::duration_cast<Duration>(hours(1)));
 }
 
 TEST(SlaScorecardTest, BothSidesCommitmentsAgainstWhatHappened) {

@@ -336,6 +336,17 @@ SalesAction RandomAction(const Session& s) {
     for (const auto& r : s.doc->disqualify_reasons) reasons.push_back(r.id);
     a.reason = *rc::gen::elementOf(reasons);
   }
+  if (a.kind == SalesActionKind::kQualify) {
+    // Mostly every fact the SLA asks for (a listed value where it lists values); sometimes
+    // one left out, one off the list, or one it does not ask for.
+    for (const QualifyField& f : s.doc->qualify_fields) {
+      a.fields[f.id] = f.values.empty() ? "a need" : *rc::gen::elementOf(f.values);
+    }
+    int spoil = *rc::gen::inRange(0, 8);
+    if (spoil == 0 && !a.fields.empty()) a.fields.erase(a.fields.begin());
+    if (spoil == 1 && !a.fields.empty()) a.fields.rbegin()->second = "whenever";
+    if (spoil == 2) a.fields["mood"] = "good";
+  }
   if (a.kind == SalesActionKind::kReassign) {
     std::vector<UserId> to = s.reps;
     to.push_back(s.manager);

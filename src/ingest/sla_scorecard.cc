@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <memory>
 #include <unordered_map>
 
+#include "engine/business_hours.h"
 #include "store/users.h"
 
 namespace tandem::ingest {
@@ -84,9 +86,39 @@ struct Row {
   json reason;
 };
 
+// Business time between two instants in an owner's team's calendar (as the SLA clocks count
+// it); elapsed time for owners without a team or a readable calendar.
+class OwnerCalendars {
+ public:
+  OwnerCalendars(const std::vector<User>& users, const std::vector<Team>& teams) {
+    std::unordered_map<int64_t, const engine::BusinessCalendar*> by_team;
+    for (const Team& t : teams) {
+      auto c = engine::BusinessCalendar::Parse(t.time_zone, t.business_hours, t.holidays);
+      if (!c.ok()) continue;
+      calendars_.push_back(std::make_unique<engine::BusinessCalendar>(std::move(*c)));
+      by_team[t.id.value()] = calendars_.back().get();
+    }
+    for (const User& u : users) {
+      if (auto it = by_team.find(u.team.value()); it != by_team.end()) {
+        by_user_[u.id.value()] = it->second;
+      }
+    }
+  }
+  int64_t Between(UserId owner, int64_t from_us, int64_t to_us) const {
+    auto it = by_user_.find(owner.value());
+    if (it == by_user_.end() || to_us <= from_us) return to_us - from_us;
+    return it->second->BusinessTimeBetween(FromMicros(from_us), FromMicros(to_us)).count();
+  }
+
+ private:
+  std::vector<std::unique_ptr<engine::BusinessCalendar>> calendars_;
+  std::unordered_map<int64_t, const engine::BusinessCalendar*> by_user_;
+};
+
 class Folder {
  public:
-  Folder(const ScorePeriod& p) : from_(ToMicros(p.from)), to_(ToMicros(p.to)) {}
+  Folder(const ScorePeriod& p, const OwnerCalendars& calendars)
+      : from_(ToMicros(p.from)), to_(ToMicros(p.to)), calendars_(calendars) {}
   void Apply(const Row& r);
   std::unordered_map<int64_t, Track> people;
   std::unordered_map<int64_t, Acc> by_owner;
@@ -99,6 +131,7 @@ class Folder {
   void Touch(Track& t, const Row& r);
   void Action(Track& t, const Row& r);
   int64_t from_, to_;
+  const OwnerCalendars& calendars_;
 };
 
 void Folder::Apply(const Row& r) {
@@ -149,7 +182,7 @@ void Folder::Touch(Track& t, const Row& r) {
   ++t.attempts;
   if (!t.touched) {
     t.touched = true;
-    by_owner[t.owner.value()].to_touch.push_back(r.at - t.assigned_at);
+    by_owner[t.owner.value()].to_touch.push_back(calendars_.Between(t.owner, t.assigned_at, r.at));
   }
 }
 
@@ -163,7 +196,7 @@ void Folder::Action(Track& t, const Row& r) {
   if (action == "accept" && !t.accepted) {
     t.accepted = true;
     ++a.counts.accepted;
-    a.to_accept.push_back(r.at - t.assigned_at);
+    a.to_accept.push_back(calendars_.Between(t.owner, t.assigned_at, r.at));
   } else if (action == "qualify") {
     ++a.counts.qualified;
   } else if (action == "recycle") {
@@ -243,8 +276,6 @@ Result<ScorePeriod> ParseScorePeriod(std::string_view text) {
 
 Result<Scorecard> BuildScorecard(store::Store& store, const SlaDocument& doc, int sla_version,
                                  const ScorePeriod& period, Timestamp now) {
-  Folder f(period);
-  TANDEM_RETURN_IF_ERROR(Scan(store, f));
   std::vector<User> users;
   std::vector<Team> teams;
   TANDEM_RETURN_IF_ERROR(store.Read([&](sql::Db& db) {
@@ -252,6 +283,9 @@ Result<Scorecard> BuildScorecard(store::Store& store, const SlaDocument& doc, in
     teams = store::ListTeams(db);
     return Status::Ok();
   }));
+  OwnerCalendars calendars(users, teams);
+  Folder f(period, calendars);
+  TANDEM_RETURN_IF_ERROR(Scan(store, f));
   Scorecard c{.period = period, .sla_version = sla_version};
   MarketingScore& m = c.marketing;
   m.mqls = f.mqls;

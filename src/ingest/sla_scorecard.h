@@ -39,7 +39,8 @@ struct SalesScore {
   int64_t accepted = 0, qualified = 0, recycled = 0, disqualified = 0;
   int64_t breached = 0;       // of the assigned leads, those with at least one breach
   double share_breached = 0;  // breached / assigned (0 without leads)
-  DurationStats to_accept, to_first_touch;  // elapsed time from assignment
+  // Business time from assignment, in the owner's team's calendar (as the SLA clocks count).
+  DurationStats to_accept, to_first_touch;
   std::optional<double> attempts_before_recycle;  // mean over the period's recycles
 };
 
