@@ -5,21 +5,16 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
-#include <thread>
 
 #include "api/webhook_signature.h"
+#include "app/webhook_receiver_fixture.h"
 
 namespace tandem::app {
 namespace {
 
-namespace http = boost::beast::http;
 using boost::asio::ip::tcp;
 using std::chrono::minutes;
 using std::chrono::seconds;
@@ -64,82 +59,7 @@ class FakeQueue : public OutboxQueue {
   }
 };
 
-// A webhook receiver: checks each request's signature at `now`, answers 401 if it is bad,
-// else the next scripted answer (200 once the script is used up).
-class Receiver {
- public:
-  struct Answer {
-    int status = 200;
-    std::string retry_after;
-  };
-  struct Seen {
-    std::string event, delivery, content_type, body;
-    Status signature;
-  };
-
-  Receiver(Timestamp now, std::vector<Answer> script)
-      : now_(now), script_(std::move(script)), thread_([this] { Serve(); }) {}
-  ~Receiver() {
-    stop_ = true;
-    boost::system::error_code ec;
-    tcp::socket wake(ioc_);
-    wake.connect(acceptor_.local_endpoint(), ec);
-    thread_.join();
-  }
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/hooks";
-  }
-  std::vector<Seen> seen() const {
-    std::lock_guard lock(mu_);
-    return seen_;
-  }
-
- private:
-  void Serve() {
-    while (!stop_) {
-      tcp::socket s(ioc_);
-      boost::system::error_code ec;
-      acceptor_.accept(s, ec);
-      if (ec || stop_) return;
-      Handle(s);
-    }
-  }
-  void Handle(tcp::socket& s) {
-    boost::beast::flat_buffer buffer;
-    http::request<http::string_body> req;
-    boost::system::error_code ec;
-    http::read(s, buffer, req, ec);
-    if (ec) return;
-    Seen seen{std::string(req["Tandem-Event"]), std::string(req["Tandem-Delivery"]),
-              std::string(req[http::field::content_type]), req.body(),
-              api::VerifyWebhook(req["Tandem-Signature"], kSecret, req.body(), now_)};
-    Answer a = seen.signature.ok() ? Next() : Answer{401};
-    {
-      std::lock_guard lock(mu_);
-      seen_.push_back(seen);
-    }
-    http::response<http::string_body> res{static_cast<http::status>(a.status), 11};
-    if (!a.retry_after.empty()) res.set(http::field::retry_after, a.retry_after);
-    res.body() =
-        seen.signature.ok() ? "answer " + std::to_string(a.status) : seen.signature.message();
-    res.prepare_payload();
-    http::write(s, res, ec);
-  }
-  Answer Next() {
-    if (next_ >= script_.size()) return {};
-    return script_[next_++];
-  }
-
-  Timestamp now_;
-  std::vector<Answer> script_;
-  size_t next_ = 0;
-  boost::asio::io_context ioc_;
-  tcp::acceptor acceptor_{ioc_, {boost::asio::ip::make_address("127.0.0.1"), 0}};
-  mutable std::mutex mu_;
-  std::vector<Seen> seen_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;  // last: starts once everything above exists
-};
+using test_support::Receiver;
 
 Config WebhookConfigFor(const std::string& url) {
   Config c;
@@ -165,7 +85,7 @@ struct Fixture {
 };
 
 TEST(WebhookDeliveryTest, SignedWebhookIsDeliveredWithEventAndDeliveryId) {
-  Receiver receiver(kNow, {});
+  Receiver receiver(kNow, kSecret, {});
   Fixture f(receiver.url());
   f.queue.Add(Breach(7));
   EXPECT_EQ(f.deliverer.RunOnce(kNow), 1);
@@ -181,7 +101,7 @@ TEST(WebhookDeliveryTest, SignedWebhookIsDeliveredWithEventAndDeliveryId) {
 }
 
 TEST(WebhookDeliveryTest, ServerErrorIsRetriedAfterThirtySecondsWithTheSameDeliveryId) {
-  Receiver receiver(kNow, {{500}, {200}});
+  Receiver receiver(kNow, kSecret, {{500}, {200}});
   Fixture f(receiver.url());
   f.queue.Add(Breach(8));
   EXPECT_EQ(f.deliverer.RunOnce(kNow), 1);
@@ -199,7 +119,7 @@ TEST(WebhookDeliveryTest, ServerErrorIsRetriedAfterThirtySecondsWithTheSameDeliv
 }
 
 TEST(WebhookDeliveryTest, TooManyRequestsWaitsForRetryAfter) {
-  Receiver receiver(kNow, {{429, "120"}});
+  Receiver receiver(kNow, kSecret, {{429, "120"}});
   Fixture f(receiver.url());
   f.queue.Add(Breach(9));
   f.deliverer.RunOnce(kNow);
@@ -208,7 +128,7 @@ TEST(WebhookDeliveryTest, TooManyRequestsWaitsForRetryAfter) {
 }
 
 TEST(WebhookDeliveryTest, ClientErrorIsAPermanentFailure) {
-  Receiver receiver(kNow, {{400}});
+  Receiver receiver(kNow, kSecret, {{400}});
   Fixture f(receiver.url());
   f.queue.Add(Breach(10));
   f.deliverer.RunOnce(kNow);
@@ -217,7 +137,7 @@ TEST(WebhookDeliveryTest, ClientErrorIsAPermanentFailure) {
 }
 
 TEST(WebhookDeliveryTest, ReceiverRejectsASignatureOlderThanFiveMinutes) {
-  Receiver receiver(kNow + minutes(6), {});  // its clock is ahead of the sender's
+  Receiver receiver(kNow + minutes(6), kSecret, {});  // its clock is ahead of the sender's
   Fixture f(receiver.url());
   f.queue.Add(Breach(11));
   f.deliverer.RunOnce(kNow);
@@ -259,7 +179,7 @@ TEST(WebhookDeliveryTest, SilentReceiverTimesOutAndIsRetried) {
 }
 
 TEST(WebhookDeliveryTest, HttpsReceiverWhoseHandshakeFailsIsRetried) {
-  Receiver plain(kNow, {});  // speaks plain HTTP only
+  Receiver plain(kNow, kSecret, {});  // speaks plain HTTP only
   std::string url = plain.url();
   Fixture f("https://" + url.substr(url.find("://") + 3));
   f.queue.Add(Breach(15));

@@ -7,19 +7,14 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "api/webhook_signature.h"
 #include "app/delivery_loop.h"
 #include "app/smtp_sink_fixture.h"
+#include "app/webhook_receiver_fixture.h"
 #include "app/sla_scheduler.h"
 #include "ingest/activities.h"
 #include "ingest/default_policy.h"
@@ -36,8 +31,6 @@ namespace tandem::app {
 namespace {
 
 namespace fs = std::filesystem;
-namespace http = boost::beast::http;
-using boost::asio::ip::tcp;
 using nlohmann::json;
 
 // Monday 2 March 2026, 09:00 in Berlin. The default SLA's hand-raiser must be accepted within
@@ -52,61 +45,7 @@ constexpr const char* kManager = "katrin.vogel@tandem.demo";
 using test_support::Python;
 using test_support::SmtpSink;
 
-// A webhook receiver on an ephemeral loopback port: answers 200 and keeps each request with
-// its Tandem-Signature checked against kSecret at `now`.
-class HookReceiver {
- public:
-  struct Seen {
-    std::string event, delivery, body;
-    Status signature;
-  };
-  explicit HookReceiver(Timestamp now) : now_(now), thread_([this] { Serve(); }) {}
-  ~HookReceiver() {
-    stop_ = true;
-    boost::system::error_code ec;
-    tcp::socket wake(ioc_);
-    wake.connect(acceptor_.local_endpoint(), ec);
-    thread_.join();
-  }
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/hooks";
-  }
-  std::vector<Seen> seen() const {
-    std::lock_guard lock(mu_);
-    return seen_;
-  }
-
- private:
-  void Serve() {
-    while (!stop_) {
-      tcp::socket s(ioc_);
-      boost::system::error_code ec;
-      acceptor_.accept(s, ec);
-      if (ec || stop_) return;
-      boost::beast::flat_buffer buffer;
-      http::request<http::string_body> req;
-      http::read(s, buffer, req, ec);
-      if (ec) continue;
-      {
-        std::lock_guard lock(mu_);
-        seen_.push_back({std::string(req["Tandem-Event"]), std::string(req["Tandem-Delivery"]),
-                         req.body(),
-                         api::VerifyWebhook(req["Tandem-Signature"], kSecret, req.body(), now_)});
-      }
-      http::response<http::string_body> res{http::status::ok, 11};
-      res.prepare_payload();
-      http::write(s, res, ec);
-    }
-  }
-
-  Timestamp now_;
-  boost::asio::io_context ioc_;
-  tcp::acceptor acceptor_{ioc_, {boost::asio::ip::make_address("127.0.0.1"), 0}};
-  mutable std::mutex mu_;
-  std::vector<Seen> seen_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;  // last: starts once everything above exists
-};
+using HookReceiver = test_support::Receiver;
 
 // A store with Sales EMEA (a manager and one rep, so routing is certain), the lead and SLA
 // models over it, and tandem.toml's [smtp] and [webhooks.sales-alerts] pointing at the sink
@@ -232,7 +171,7 @@ class EscalationDeliveryTest : public ::testing::Test {
   std::unique_ptr<ingest::SlaModel> sla_;
   UserId rep_;
   std::unique_ptr<SmtpSink> sink_;
-  HookReceiver hooks_{kAcceptDue};  // the breach webhook is signed at kAcceptDue
+  HookReceiver hooks_{kAcceptDue, kSecret};  // the breach webhook is signed at kAcceptDue
   Config config_;
 };
 
